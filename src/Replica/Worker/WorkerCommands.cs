@@ -1,0 +1,34 @@
+namespace Replica.Cli.Worker;
+
+/// <summary>Entry of `replica worker …`: the engines as plain commands.</summary>
+public static class WorkerCommands
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            return args switch
+            {
+                ["sync-media", .. var rest] => await SyncMediaWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
+                ["restore-db", .. var rest] => await RestoreDbWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
+                _ => Usage(),
+            };
+        }
+        catch (WorkerArgsException e)
+        {
+            Console.Error.WriteLine($"replica worker: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: replica worker sync-media --source SRC --dest DST [--checksum] [--json]
+                   replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--json]
+            """);
+        return 2;
+    }
+}
