@@ -1,0 +1,17 @@
+namespace Replica.Postgres.Instances;
+
+/// <summary>Where a PostgreSQL instance lives and how to reach it.</summary>
+public sealed record PostgresInstanceOptions(string DataDirectory, int Port, string Superuser, string Password)
+{
+    public string BinDirectory { get; init; } = "/usr/lib/postgresql/15/bin";
+
+    /// <summary>The account the server runs as; null = "postgres" when running as root, else the current user.</summary>
+    public string? RunAsUser { get; init; }
+
+    /// <summary>Seconds to wait for the server to start or stop.</summary>
+    public int StartTimeoutSeconds { get; init; } = 120;
+
+    // The password is a secret: keep it out of ToString (records print every property).
+    public override string ToString() =>
+        $"PostgresInstanceOptions {{ DataDirectory = {DataDirectory}, Port = {Port}, Superuser = {Superuser}, BinDirectory = {BinDirectory}, RunAsUser = {RunAsUser} }}";
+}

@@ -1,0 +1,36 @@
+namespace Replica.Postgres.Instances;
+
+/// <summary>The server settings replica writes; bulk-load ones trade crash safety for speed on an instance nobody else uses yet.</summary>
+internal static class ServerSettings
+{
+    public const string FileName = "replica.conf";
+
+    public static string Base(int port) => $"""
+        # Written by replica. Only loopback TCP; no unix socket (its path length is limited and nothing needs it).
+        listen_addresses = '127.0.0.1'
+        port = {port}
+        unix_socket_directories = ''
+        password_encryption = 'scram-sha-256'
+        max_wal_size = '4GB'
+        logging_collector = off
+
+        """;
+
+    /// <summary>Applied with ALTER SYSTEM, so a reset brings back the durable defaults of the base file.</summary>
+    public static readonly IReadOnlyDictionary<string, string> BulkLoad = new Dictionary<string, string>
+    {
+        ["fsync"] = "off",
+        ["synchronous_commit"] = "off",
+        ["full_page_writes"] = "off",
+        // minimal WAL lets COPY into a table created or truncated in the same transaction skip WAL entirely.
+        ["wal_level"] = "minimal",
+        ["max_wal_senders"] = "0",
+        ["archive_mode"] = "off",
+        ["autovacuum"] = "off",
+        ["checkpoint_timeout"] = "1h",
+        ["max_wal_size"] = "16GB",
+        ["maintenance_work_mem"] = "512MB",
+        ["max_parallel_maintenance_workers"] = "2",
+        ["wal_buffers"] = "64MB",
+    };
+}
