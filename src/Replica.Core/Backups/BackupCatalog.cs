@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Replica.Core.Backups;
+
+/// <summary>
+/// The backups in a folder laid out as the original system writes them:
+/// hourly/ daily/ weekly/ monthly/, files named backup-&lt;UTC time&gt;-&lt;suffix&gt;.
+/// </summary>
+public sealed partial class BackupCatalog
+{
+    public static readonly string[] KindFolders = ["hourly", "daily", "weekly", "monthly"];
+
+    [GeneratedRegex(@"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)")]
+    private static partial Regex TimeInName();
+
+    public string Root { get; }
+
+    public BackupCatalog(string root) => Root = root;
+
+    /// <summary>Every backup, newest first.</summary>
+    /// <exception cref="RefusedException">the folder is missing or empty, or a file name has no time.</exception>
+    public IReadOnlyList<Backup> List()
+    {
+        if (!Directory.Exists(Root))
+            throw new RefusedException($"The database backup folder {Root} does not exist; set source.database_backups in replica.yaml to the folder holding hourly/ and daily/.");
+        var byName = new Dictionary<string, (DateTimeOffset Time, string Path, List<string> Kinds, long Size)>(StringComparer.Ordinal);
+        foreach (var kind in KindFolders)
+        {
+            var dir = System.IO.Path.Combine(Root, kind);
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in new DirectoryInfo(dir).EnumerateFiles())
+            {
+                if (file.Name.StartsWith('.')) continue; // an rsync or editor temporary, not a backup
+                var time = ParseTime(file.FullName);
+                if (byName.TryGetValue(file.Name, out var seen))
+                    seen.Kinds.Add(kind);
+                else
+                    byName[file.Name] = (time, file.FullName, [kind], file.Length);
+            }
+        }
+        if (byName.Count == 0)
+            throw new RefusedException($"There are no backups in {Root} (looked in {string.Join("/, ", KindFolders)}/); check source.database_backups in replica.yaml.");
+        return byName
+            .Select(kv => new Backup(kv.Key, kv.Value.Time, kv.Value.Path, kv.Value.Kinds, kv.Value.Size))
+            .OrderByDescending(b => b.Time).ThenBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// LATEST (or nothing) picks the newest; otherwise the newest backup whose name holds
+    /// <paramref name="fromBackup"/>. <paramref name="maxAgeHours"/> refuses an older one.
+    /// </summary>
+    public Backup Select(string? fromBackup, int? maxAgeHours, DateTimeOffset now)
+    {
+        var all = List();
+        Backup chosen;
+        if (string.IsNullOrEmpty(fromBackup) || fromBackup.Equals("LATEST", StringComparison.OrdinalIgnoreCase))
+            chosen = all[0];
+        else
+            chosen = all.FirstOrDefault(b => b.Name.Contains(fromBackup, StringComparison.Ordinal))
+                ?? throw new RefusedException($"No backup in {Root} has '{fromBackup}' in its name; run 'replica backups' to see them (newest is {all[0].Name}).");
+        if (maxAgeHours is { } hours && now - chosen.Time > TimeSpan.FromHours(hours))
+            throw new RefusedException($"Backup {chosen.Name} is {(now - chosen.Time).TotalHours:0.#} hours old, more than --max-age-hours {hours}; check that production's backups are running, or raise the limit.");
+        return chosen;
+    }
+
+    private static DateTimeOffset ParseTime(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        var m = TimeInName().Match(name);
+        if (!m.Success || !DateTimeOffset.TryParseExact(m.Value, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            throw new RefusedException($"Backup file {path} has no UTC time like 2026-11-24T02:04:07Z in its name; rename or remove it.");
+        return t;
+    }
+}

@@ -1,0 +1,167 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Replica.Core.Config;
+
+/// <summary>Finds and reads replica.yaml (the format is a contract: see README).</summary>
+public static class ConfigLoader
+{
+    public const string EnvironmentVariable = "REPLICA_CONFIG";
+    public const string DefaultFileName = "replica.yaml";
+
+    /// <summary>--config PATH, else $REPLICA_CONFIG, else ./replica.yaml.</summary>
+    public static string Locate(string? explicitPath)
+    {
+        var chosen = explicitPath;
+        var how = "--config";
+        if (string.IsNullOrEmpty(chosen))
+        {
+            chosen = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            how = "$" + EnvironmentVariable;
+        }
+        if (string.IsNullOrEmpty(chosen))
+        {
+            chosen = DefaultFileName;
+            how = "the current folder";
+        }
+        var full = System.IO.Path.GetFullPath(chosen);
+        if (!File.Exists(full))
+            throw new RefusedException(how == "the current folder"
+                ? $"No {DefaultFileName} in {Environment.CurrentDirectory}; run replica from the folder that holds it, or pass --config PATH or set ${EnvironmentVariable}."
+                : $"The configuration file {full} (from {how}) does not exist; check the path.");
+        return full;
+    }
+
+    public static ReplicaConfig Load(string? explicitPath) => LoadFile(Locate(explicitPath));
+
+    public static ReplicaConfig LoadFile(string path)
+    {
+        var yaml = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            yaml.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(path, (int)e.Start.Line, $"this is not valid YAML ({e.Message.TrimEnd('.')}); fix the syntax");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RefusedException($"The configuration file {path} cannot be read ({e.Message.TrimEnd('.')}); check its permissions.");
+        }
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode rootNode)
+            throw new ConfigException(path, 1, "the file must be a mapping with 'source' and 'targets'; see README.md for an example");
+
+        var root = new YamlMap(rootNode, path, "");
+        root.AllowOnly("state_dir", "source", "targets");
+        var baseDir = System.IO.Path.GetDirectoryName(path)!;
+        string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
+
+        var stateDir = Resolve(root.String("state_dir") ?? ".replica");
+        var source = ReadSource(root.Map("source") ?? throw root.Fail("'source' is missing", "add the database_backups, media_backup and image_tag of production"), Resolve);
+        var targetsMap = root.Map("targets") ?? throw root.Fail("'targets' is missing", "add at least one target such as staging");
+        var targets = new Dictionary<string, TargetConfig>(StringComparer.Ordinal);
+        foreach (var (name, node) in targetsMap.Entries)
+        {
+            if (node is not YamlMappingNode m)
+                throw targetsMap.Error(node, $"'targets.{name}' must be a mapping", "give it a platform, or protected: true");
+            if (!TargetName.IsValid(name))
+                throw targetsMap.Error(node, $"target name '{name}' is not allowed", "use lower-case letters, digits and dashes (it names folders and namespaces)");
+            targets[name] = ReadTarget(name, new YamlMap(m, path, $"targets.{name}"), Resolve);
+        }
+        return new ReplicaConfig(path, stateDir, source, targets);
+    }
+
+    private static SourceConfig ReadSource(YamlMap map, Func<string, string> resolve)
+    {
+        map.AllowOnly("database_backups", "media_backup", "image_tag");
+        var tag = map.Map("image_tag") ?? throw map.Fail("'source.image_tag' is missing", "give production's tag as file: PATH, value: TAG or kubernetes: { namespace, kind, name }");
+        return new SourceConfig(
+            ReadVolume(map, "database_backups", resolve),
+            ReadVolume(map, "media_backup", resolve),
+            ReadImageTag(tag, resolve));
+    }
+
+    private static VolumeSource ReadVolume(YamlMap parent, string key, Func<string, string> resolve)
+    {
+        var node = parent.Node(key) ?? throw parent.Fail($"'{parent.Qualify(key)}' is missing", "give a folder, { nfs: { server, path } } or { pvc: name, namespace: ns }");
+        if (node is YamlScalarNode s) return new VolumeSource(LocalPath: resolve(s.Value ?? ""));
+        var m = parent.Map(key)!;
+        m.AllowOnly("nfs", "pvc", "namespace", "path");
+        if (m.String("path") is { } p) return new VolumeSource(LocalPath: resolve(p));
+        if (m.Map("nfs") is { } nfs)
+        {
+            nfs.AllowOnly("server", "path");
+            return new VolumeSource(Nfs: new NfsVolume(nfs.RequiredString("server", "name the NFS server"), nfs.RequiredString("path", "name the exported path")));
+        }
+        if (m.String("pvc") is { } pvc) return new VolumeSource(Pvc: new PvcVolume(pvc, m.String("namespace")));
+        throw parent.Error(node, $"'{parent.Qualify(key)}' names no volume", "give a folder, { nfs: { server, path } } or { pvc: name, namespace: ns }");
+    }
+
+    private static ImageTagSource ReadImageTag(YamlMap map, Func<string, string> resolve)
+    {
+        map.AllowOnly("file", "value", "kubernetes");
+        var file = map.String("file");
+        var value = map.String("value");
+        KubernetesWorkloadRef? k8s = null;
+        if (map.Map("kubernetes") is { } k)
+        {
+            k.AllowOnly("namespace", "kind", "name", "container", "context");
+            k8s = new KubernetesWorkloadRef(
+                k.RequiredString("namespace", "name production's namespace"),
+                k.String("kind") ?? "StatefulSet",
+                k.RequiredString("name", "name production's stack workload"),
+                k.String("container"),
+                k.String("context"));
+        }
+        if ((file is null ? 0 : 1) + (value is null ? 0 : 1) + (k8s is null ? 0 : 1) != 1)
+            throw map.Fail("'source.image_tag' must have exactly one of file, value or kubernetes", "keep one of them");
+        return new ImageTagSource(file is null ? null : resolve(file), value, k8s);
+    }
+
+    private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve)
+    {
+        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes");
+        var isProtected = map.Bool("protected") ?? false;
+        var platform = map.String("platform") ?? (isProtected ? "none" : throw map.Fail($"'{map.Path}.platform' is missing", "write platform: local or platform: kubernetes"));
+        if (platform is not (PlatformNames.Local or PlatformNames.Kubernetes) && !(isProtected && platform == "none"))
+            throw map.Error(map.Node("platform")!, $"'{map.Path}.platform' is '{platform}'", "write local or kubernetes");
+
+        var db = new DatabaseConfig();
+        if (map.Map("database") is { } d)
+        {
+            d.AllowOnly("name", "owner", "image", "size");
+            db = new DatabaseConfig(d.String("name") ?? db.Name, d.String("owner") ?? db.Owner, d.String("image"), d.String("size"));
+        }
+        var media = new MediaConfig();
+        if (map.Map("media") is { } md)
+        {
+            md.AllowOnly("path", "pvc", "size");
+            media = new MediaConfig(md.String("path") is { } p ? resolve(p) : null, md.String("pvc"), md.String("size"));
+        }
+        StackConfig? stack = null;
+        if (map.Map("stack") is { } s)
+        {
+            s.AllowOnly("command", "ready_url", "ready_timeout_seconds", "image", "port", "ready_path", "env_from_secrets");
+            stack = new StackConfig(s.String("command"), s.String("ready_url"), s.Int("ready_timeout_seconds") ?? 120,
+                s.String("image"), s.Int("port") ?? 80, s.String("ready_path"), s.StringList("env_from_secrets"));
+        }
+        KubernetesTargetConfig? k8s = null;
+        if (map.Map("kubernetes") is { } k)
+        {
+            k.AllowOnly("context", "namespace", "storage_class");
+            k8s = new KubernetesTargetConfig(k.String("context"), k.RequiredString("namespace", "name the target's namespace"), k.String("storage_class"));
+        }
+        if (platform == PlatformNames.Kubernetes && k8s is null)
+            throw map.Fail($"'{map.Path}.kubernetes' is missing", "give it { namespace: NAME } (and context, storage_class as needed)");
+        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s);
+    }
+}
+
+public static class TargetName
+{
+    public static bool IsValid(string name) =>
+        name.Length is > 0 and <= 50 && char.IsAsciiLetterLower(name[0]) &&
+        name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+}

@@ -1,0 +1,65 @@
+namespace Replica.Core.Config;
+
+/// <summary>The contents of replica.yaml, with every path made absolute.</summary>
+public sealed record ReplicaConfig(
+    string ConfigPath,
+    string StateDirectory,
+    SourceConfig Source,
+    IReadOnlyDictionary<string, TargetConfig> Targets)
+{
+    public TargetConfig Target(string name) =>
+        Targets.TryGetValue(name, out var t)
+            ? t
+            : throw new RefusedException(
+                $"There is no target '{name}' in {ConfigPath}; known targets: {string.Join(", ", Targets.Keys.Order())}.");
+
+    public string TargetDirectory(string target) => Path.Combine(StateDirectory, "targets", target);
+}
+
+public sealed record SourceConfig(VolumeSource DatabaseBackups, VolumeSource MediaBackup, ImageTagSource ImageTag);
+
+/// <summary>Where a source volume is: a local folder, an NFS export, or a Kubernetes PVC.</summary>
+public sealed record VolumeSource(string? LocalPath = null, NfsVolume? Nfs = null, PvcVolume? Pvc = null)
+{
+    public override string ToString() =>
+        LocalPath ?? (Nfs is not null ? $"nfs://{Nfs.Server}{Nfs.Path}" : $"pvc {Pvc!.Namespace}/{Pvc.Name}");
+}
+
+public sealed record NfsVolume(string Server, string Path);
+
+public sealed record PvcVolume(string Name, string? Namespace);
+
+/// <summary>How production's image tag is learnt: a file, a literal, or the running workload.</summary>
+public sealed record ImageTagSource(string? File = null, string? Value = null, KubernetesWorkloadRef? Kubernetes = null);
+
+public sealed record KubernetesWorkloadRef(string Namespace, string Kind, string Name, string? Container, string? Context);
+
+public sealed record TargetConfig(
+    string Name,
+    bool Protected,
+    string Platform,
+    DatabaseConfig Database,
+    MediaConfig Media,
+    StackConfig? Stack,
+    KubernetesTargetConfig? Kubernetes);
+
+public sealed record DatabaseConfig(string Name = "frag", string Owner = "fragalysis", string? Image = null, string? Size = null);
+
+public sealed record MediaConfig(string? Path = null, string? Pvc = null, string? Size = null);
+
+public sealed record StackConfig(
+    string? Command = null,
+    string? ReadyUrl = null,
+    int ReadyTimeoutSeconds = 120,
+    string? Image = null,
+    int Port = 80,
+    string? ReadyPath = null,
+    IReadOnlyList<string>? EnvFromSecrets = null);
+
+public sealed record KubernetesTargetConfig(string? Context, string Namespace, string? StorageClass);
+
+public static class PlatformNames
+{
+    public const string Local = "local";
+    public const string Kubernetes = "kubernetes";
+}

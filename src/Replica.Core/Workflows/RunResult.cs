@@ -1,0 +1,23 @@
+using Replica.Core.Backups;
+using Replica.Core.Platforms;
+
+namespace Replica.Core.Workflows;
+
+/// <summary>What a run did, for the closing summary.</summary>
+public sealed class RunResult
+{
+    public required string RunId { get; init; }
+    public required string Target { get; init; }
+    public required string Workflow { get; init; }
+    public string Status { get; set; } = Runs.RunStatus.Running;
+    public string? Message { get; set; }
+    public Backup? Backup { get; set; }
+    public string? BackupFlavour { get; set; }
+    public string? ImageTag { get; set; }
+    public DatabaseEndpoint? Database { get; set; }
+    public StackEndpoint? Stack { get; set; }
+    public string? MediaLocation { get; set; }
+    public RestoreSummary? Restore { get; set; }
+    public MediaSummary? Media { get; set; }
+    public List<(string Step, string Outcome, TimeSpan Duration)> Steps { get; } = [];
+}
