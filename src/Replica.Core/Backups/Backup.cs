@@ -6,12 +6,13 @@ namespace Replica.Core.Backups;
 /// One database backup. The same file name in several folders (hourly, daily, …) is one
 /// backup; <see cref="Path"/> is its copy in the most frequent folder.
 /// </summary>
-public sealed record Backup(string Name, DateTimeOffset Time, string Path, IReadOnlyList<string> Kinds, long SizeBytes)
+/// <param name="Dump">flavour and compression when already read (a platform that lists remotely fills it in).</param>
+public sealed record Backup(string Name, DateTimeOffset Time, string Path, IReadOnlyList<string> Kinds, long SizeBytes, DumpInfo? Dump = null)
 {
     public string Kind => Kinds[0];
 
-    /// <summary>Reads the flavour from the file's content (never its name).</summary>
-    public DumpInfo Inspect() => DumpSniffer.Inspect(Path);
+    /// <summary>The flavour from the file's content (never its name), reading the file when not yet known.</summary>
+    public DumpInfo Inspect() => Dump ?? DumpSniffer.Inspect(Path);
 
     public string Describe() => $"{Name} ({Kind}, {Size.Format(SizeBytes)})";
 }

@@ -51,15 +51,19 @@ public sealed partial class BackupCatalog
     /// LATEST (or nothing) picks the newest; otherwise the newest backup whose name holds
     /// <paramref name="fromBackup"/>. <paramref name="maxAgeHours"/> refuses an older one.
     /// </summary>
-    public Backup Select(string? fromBackup, int? maxAgeHours, DateTimeOffset now)
+    public Backup Select(string? fromBackup, int? maxAgeHours, DateTimeOffset now) => Select(List(), Root, fromBackup, maxAgeHours, now);
+
+    /// <summary>The same choice over a list made elsewhere (a platform that reads the folder remotely).</summary>
+    public static Backup Select(IReadOnlyList<Backup> all, string root, string? fromBackup, int? maxAgeHours, DateTimeOffset now)
     {
-        var all = List();
+        if (all.Count == 0)
+            throw new RefusedException($"There are no backups in {root}; check source.database_backups in replica.yaml.");
         Backup chosen;
         if (string.IsNullOrEmpty(fromBackup) || fromBackup.Equals("LATEST", StringComparison.OrdinalIgnoreCase))
             chosen = all[0];
         else
             chosen = all.FirstOrDefault(b => b.Name.Contains(fromBackup, StringComparison.Ordinal))
-                ?? throw new RefusedException($"No backup in {Root} has '{fromBackup}' in its name; run 'replica backups' to see them (newest is {all[0].Name}).");
+                ?? throw new RefusedException($"No backup in {root} has '{fromBackup}' in its name; run 'replica backups' to see them (newest is {all[0].Name}).");
         if (maxAgeHours is { } hours && now - chosen.Time > TimeSpan.FromHours(hours))
             throw new RefusedException($"Backup {chosen.Name} is {(now - chosen.Time).TotalHours:0.#} hours old, more than --max-age-hours {hours}; check that production's backups are running, or raise the limit.");
         return chosen;

@@ -16,6 +16,12 @@ public interface IPlatform
     /// <summary>Production's image tag when it is read from the running workload (kubernetes); null when the platform cannot.</summary>
     Task<string?> ReadProductionImageTagAsync(KubernetesWorkloadRef workload, CancellationToken ct);
 
+    /// <summary>
+    /// The database backups of the source, newest first. Local: the folder itself; a cluster
+    /// lists the volume from inside (the backup volume is often only mounted there).
+    /// </summary>
+    Task<IReadOnlyList<Backup>> ListBackupsAsync(TargetConfig target, VolumeSource backups, CancellationToken ct);
+
     /// <summary>Whether the target's media volume already exists (so a sync only copies what changed).</summary>
     Task<bool> MediaVolumeExistsAsync(TargetConfig target, CancellationToken ct);
 

@@ -44,9 +44,8 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
         var (target, platform) = Writable(request.Target, "start");
         var productionTag = await ProductionImageTag.ReadAsync(config, platform, ct);
         var tag = WorkflowGuards.ChooseImageTag(productionTag, request.ImageTag);
-        if (config.Source.DatabaseBackups.LocalPath is not { } backupRoot)
-            throw new RefusedException($"source.database_backups is not a local folder, so this machine cannot list its backups; give its mount path (or run replica where it is mounted).");
-        var backup = new BackupCatalog(backupRoot).Select(request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());
+        var backups = await platform.ListBackupsAsync(target, config.Source.DatabaseBackups, ct);
+        var backup = BackupCatalog.Select(backups, config.Source.DatabaseBackups.ToString(), request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());
         DumpInfo dump;
         try { dump = backup.Inspect(); }
         catch (DumpFormatException e) { throw new RefusedException(e.Message); }
