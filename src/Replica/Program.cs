@@ -1,8 +1,54 @@
+using Replica.Cli.Commands;
 using Replica.Cli.Worker;
+using Replica.Core;
+using Spectre.Console.Cli;
 
 // Worker commands run inside Kubernetes Jobs and benchmarks: they skip the CLI framework
 // so that process start stays small.
 if (args.Length > 0 && args[0] == "worker")
     return await WorkerCommands.RunAsync(args[1..]);
 
-return 0;
+var app = new CommandApp();
+app.Configure(c =>
+{
+    c.SetApplicationName("replica");
+    c.PropagateExceptions();
+    c.AddCommand<StartCommand>("start").WithExample("start", "staging").WithExample("start", "staging", "--db-only");
+    c.AddCommand<StopCommand>("stop").WithExample("stop", "staging");
+    c.AddCommand<WipeCommand>("wipe");
+    c.AddCommand<UpgradeCommand>("upgrade").WithExample("upgrade", "staging", "--image-tag", "2026.12.1");
+    c.AddBranch("plan", b =>
+    {
+        b.SetDescription("Show what a workflow would do, changing nothing.");
+        b.AddCommand<PlanStartCommand>("start");
+    });
+    c.AddBranch("render", b =>
+    {
+        b.SetDescription("Print the Kubernetes manifests a workflow would apply, changing nothing.");
+        b.AddCommand<RenderStartCommand>("start");
+    });
+    c.AddCommand<StatusCommand>("status");
+    c.AddCommand<BackupsCommand>("backups");
+    c.AddCommand<RunsCommand>("runs");
+    c.AddCommand<LogsCommand>("logs");
+});
+
+try
+{
+    return await app.RunAsync(args);
+}
+catch (RefusedException e)
+{
+    Console.Error.WriteLine($"replica: {e.Message}");
+    return 2;
+}
+catch (CommandAppException e)
+{
+    Console.Error.WriteLine($"replica: {e.Message.TrimEnd('.')}. See 'replica --help'.");
+    return 2;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("replica: cancelled.");
+    return 1;
+}
