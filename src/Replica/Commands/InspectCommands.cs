@@ -7,6 +7,7 @@ using Replica.Core.Runs;
 using Replica.Core.Status;
 using Replica.Postgres.Dumps;
 using Spectre.Console;
+using Size = Replica.Core.Backups.Size;
 using Spectre.Console.Cli;
 
 namespace Replica.Cli.Commands;
