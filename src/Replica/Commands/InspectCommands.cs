@@ -6,8 +6,6 @@ using Replica.Core.Config;
 using Replica.Core.Runs;
 using Replica.Core.Status;
 using Replica.Postgres.Dumps;
-using Spectre.Console;
-using Size = Replica.Core.Backups.Size;
 using Spectre.Console.Cli;
 
 namespace Replica.Cli.Commands;
@@ -55,10 +53,10 @@ public sealed class BackupsCommand : AsyncCommand<JsonSettings>
             return new { name = b.Name, path = b.Path, kind = b.Kind, kinds = b.Kinds, time = b.Time, size_bytes = b.SizeBytes, flavour };
         }).ToList();
         if (settings.Json) { Json.Print(rows); return 0; }
-        var table = new Table().Border(TableBorder.Simple).AddColumns("time (UTC)", "name", "in", "size", "flavour");
+        var table = new TextTable("TIME (UTC)", "IN", "SIZE", "FLAVOUR", "NAME");
         foreach (var r in rows)
-            table.AddRow(r.time.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(r.name), string.Join(",", r.kinds), Size.Format(r.size_bytes), r.flavour);
-        AnsiConsole.Write(table);
+            table.Add(r.time.ToString("yyyy-MM-dd HH:mm:ss"), string.Join(",", r.kinds), Size.Format(r.size_bytes), r.flavour, r.name);
+        table.Print(Console.Out);
         return 0;
     }
 }
@@ -84,11 +82,11 @@ public sealed class RunsCommand : Command<RunsSettings>
             return 0;
         }
         if (runs.Count == 0) { Console.WriteLine("No runs yet."); return 0; }
-        var table = new Table().Border(TableBorder.Simple).AddColumns("id", "target", "workflow", "status", "started (UTC)", "took", "message");
+        var table = new TextTable("ID", "TARGET", "WORKFLOW", "STATUS", "STARTED (UTC)", "TOOK", "MESSAGE");
         foreach (var r in runs)
-            table.AddRow(r.Id, r.Target, Markup.Escape(r.Workflow), r.Status, r.Started.ToString("yyyy-MM-dd HH:mm:ss"),
-                r.Ended is { } e ? ConsoleProgress.Seconds((e - r.Started).TotalSeconds) : "", Markup.Escape(r.Message ?? ""));
-        AnsiConsole.Write(table);
+            table.Add(r.Id, r.Target, r.Workflow, r.Status, r.Started.ToString("yyyy-MM-dd HH:mm:ss"),
+                r.Ended is { } e ? ConsoleProgress.Seconds((e - r.Started).TotalSeconds) : "", r.Message ?? "");
+        table.Print(Console.Out);
         return 0;
     }
 

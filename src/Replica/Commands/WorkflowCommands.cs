@@ -10,9 +10,9 @@ public sealed class StartCommand : AsyncCommand<StartSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, StartSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        using var cts = Cancellation.FromConsole(cancellationToken);
+        using var cancel = Cancellation.FromConsole(cancellationToken);
         var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.StartAsync(settings.ToRequest(), progress, cts.Token);
+        var result = await env.Workflows.StartAsync(settings.ToRequest(), progress, cancel.Token);
         progress.Finish();
         return RunSummary.Print(result, Console.Out);
     }
@@ -31,9 +31,9 @@ public sealed class StopCommand : AsyncCommand<StopSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, StopSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        using var cts = Cancellation.FromConsole(cancellationToken);
+        using var cancel = Cancellation.FromConsole(cancellationToken);
         var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.StopAsync(settings.Target, settings.RemoveMedia, progress, cts.Token);
+        var result = await env.Workflows.StopAsync(settings.Target, settings.RemoveMedia, progress, cancel.Token);
         progress.Finish();
         return RunSummary.Print(result, Console.Out);
     }
@@ -45,9 +45,9 @@ public sealed class WipeCommand : AsyncCommand<TargetSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, TargetSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        using var cts = Cancellation.FromConsole(cancellationToken);
+        using var cancel = Cancellation.FromConsole(cancellationToken);
         var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.WipeAsync(settings.Target, progress, cts.Token);
+        var result = await env.Workflows.WipeAsync(settings.Target, progress, cancel.Token);
         progress.Finish();
         return RunSummary.Print(result, Console.Out);
     }
@@ -71,9 +71,9 @@ public sealed class UpgradeCommand : AsyncCommand<UpgradeSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, UpgradeSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        using var cts = Cancellation.FromConsole(cancellationToken);
+        using var cancel = Cancellation.FromConsole(cancellationToken);
         var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.UpgradeAsync(settings.Target, settings.ImageTag!, progress, cts.Token);
+        var result = await env.Workflows.UpgradeAsync(settings.Target, settings.ImageTag!, progress, cancel.Token);
         progress.Finish();
         return RunSummary.Print(result, Console.Out);
     }
