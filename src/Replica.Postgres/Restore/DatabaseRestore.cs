@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Npgsql;
+using Replica.Postgres.Restore.Loading;
+using Replica.Postgres.Restore.Plain;
+using Replica.Postgres.Restore.PostData;
+
+namespace Replica.Postgres.Restore;
+
+/// <summary>
+/// The part of a dump that belongs to one database: schema statements run in order on one
+/// connection, table data goes to the parallel loader, post-data statements wait for the data.
+/// </summary>
+internal sealed class DatabaseRestore : IAsyncDisposable
+{
+    private static readonly HashSet<string> DataTypes = ["TABLE DATA", "SEQUENCE SET", "BLOB", "BLOBS", "BLOB DATA", "LARGE OBJECT", "BLOB METADATA"];
+
+    private readonly RestoreContext _context;
+    private readonly NpgsqlConnection _main;
+    private readonly TableLoader _loader;
+    private readonly List<TableCopy> _tables = [];
+    private readonly List<DeferredStatement> _deferred = [];
+    private readonly HashSet<string> _createdTables = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private SessionSettings _settings = SessionSettings.Empty;
+    private TableCopy? _current;
+    private TimeSpan? _dataStarted;
+
+    public string Name { get; }
+    public TimeSpan SchemaTime { get; private set; }
+    public TimeSpan DataTime { get; private set; }
+    public TimeSpan PostDataTime { get; private set; }
+    public IReadOnlyList<TableCopy> Tables => _tables;
+
+    private DatabaseRestore(RestoreContext context, string name, NpgsqlConnection main)
+    {
+        _context = context;
+        Name = name;
+        _main = main;
+        _loader = new TableLoader(context.Server, name, context.Options.Jobs, DescribeCopyFailure, context.Cancellation);
+    }
+
+    public static async Task<DatabaseRestore> OpenAsync(RestoreContext context, string name)
+    {
+        var main = await context.Server.OpenAsync(name, context.Cancellation).ConfigureAwait(false);
+        context.Report(RestorePhase.Schema, null);
+        return new DatabaseRestore(context, name, main);
+    }
+
+    /// <summary>Runs a statement now (schema, data-section statements) or holds it for after the data (post-data).</summary>
+    public async Task StatementAsync(SqlStatement s)
+    {
+        var ct = _context.Cancellation;
+        var type = s.Toc?.Type;
+        var isData = type is not null && DataTypes.Contains(type);
+        if (SessionSettings.SettingOf(s.Text) is { } setting)
+        {
+            _settings = _settings.With(setting, s.Text);
+            await ExecuteAsync(s, s.Text).ConfigureAwait(false);
+            return;
+        }
+        if (isData) MarkDataStarted();
+        if (_dataStarted is not null && !isData)
+        {
+            _deferred.Add(new DeferredStatement(s, _settings));
+            return;
+        }
+        if (type == "TABLE" && s.Text.StartsWith("CREATE TABLE ", StringComparison.Ordinal))
+        {
+            int at = 13;
+            if (s.Text.AsSpan(at).StartsWith("IF NOT EXISTS ")) at += 14;
+            _createdTables.Add(QualifiedName.Read(s.Text, at));
+        }
+
+        var sql = s.Text;
+        if (RoleStatements.CreatedRole(sql) is { } role &&
+            await TargetServer.ScalarAsync(_main, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", ct, role).ConfigureAwait(false) is not null)
+        {
+            _context.Log($"role {role} already exists on the server; kept it");
+            return;
+        }
+        var kept = RoleStatements.KeepConnectingRole(sql, _context.Options.User);
+        if (!ReferenceEquals(kept, sql))
+        {
+            _context.Log($"kept the password and login of {_context.Options.User}, the role replica connects as");
+            if (kept.Length == 0) return;
+            sql = kept;
+        }
+        await ExecuteAsync(s, sql).ConfigureAwait(false);
+    }
+
+    public void BeginCopy(CopyStart copy)
+    {
+        MarkDataStarted();
+        _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table));
+        _tables.Add(_current);
+        _loader.Enqueue(_current);
+        _context.Report(RestorePhase.Data, copy.Table);
+    }
+
+    public async Task CopyChunkAsync(CopyChunk chunk)
+    {
+        // A loader that failed stops reading; its failure, not a stuck write, must surface.
+        var write = _current!.Chunks.Writer.WriteAsync(chunk, _context.Cancellation).AsTask();
+        if (!write.IsCompleted)
+        {
+            var first = await Task.WhenAny(write, _current.Done.Task).ConfigureAwait(false);
+            if (first != write) await _current.Done.Task.ConfigureAwait(false);
+        }
+        await write.ConfigureAwait(false);
+    }
+
+    public void EndCopy(CopyEnd end)
+    {
+        _current!.ExpectedRows = end.Rows;
+        _current.Bytes = end.Bytes;
+        _current.Chunks.Writer.TryComplete();
+        _current = null;
+    }
+
+    /// <summary>Waits for the data, then builds indexes and constraints and runs the rest of the post-data.</summary>
+    public async Task FinishAsync()
+    {
+        var ct = _context.Cancellation;
+        if (_dataStarted is null) { SchemaTime = _clock.Elapsed; _dataStarted = _clock.Elapsed; }
+        await _loader.CompleteAsync().ConfigureAwait(false);
+        var dataEnded = _clock.Elapsed;
+        DataTime = dataEnded - _dataStarted.Value;
+        _context.Report(RestorePhase.IndexesAndConstraints, null);
+        var sizes = _tables.GroupBy(t => t.Start.Table).ToDictionary(g => g.Key, g => g.Sum(t => t.Bytes));
+        await new PostDataRunner(_context.Server, Name, _context.Options.Jobs, DescribeStatementFailure)
+            .RunAsync(_deferred, sizes, ct).ConfigureAwait(false);
+        PostDataTime = _clock.Elapsed - dataEnded;
+    }
+
+    private void MarkDataStarted()
+    {
+        if (_dataStarted is not null) return;
+        _dataStarted = _clock.Elapsed;
+        SchemaTime = _clock.Elapsed;
+    }
+
+    private async Task ExecuteAsync(SqlStatement s, string sql)
+    {
+        try { await TargetServer.ExecuteAsync(_main, sql, _context.Cancellation).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException) { throw _context.Failure(s.Line, Describe(s.Toc, s.Text), Name, e); }
+    }
+
+    private Exception DescribeCopyFailure(TableCopy t, Exception e)
+    {
+        long line = t.Start.Line;
+        // The server names the COPY line that failed ("COPY t, line 5, column c: …"): map it back to the dump.
+        if (e is PostgresException { Where: { } where } && where.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0)
+        {
+            var digits = new string(where[(at + 7)..].TakeWhile(char.IsDigit).ToArray());
+            if (long.TryParse(digits, out var n)) line = t.Start.Line + CountLines(t.Start.Text) - 1 + n;
+        }
+        return _context.Failure(line, $"TABLE DATA {t.Start.Table}", Name, e);
+    }
+
+    private Exception DescribeStatementFailure(DeferredStatement d, Exception e) =>
+        _context.Failure(d.Statement.Line, Describe(d.Statement.Toc, d.Statement.Text), Name, e);
+
+    private static long CountLines(string s) => s.AsSpan().Count('\n') + 1;
+
+    private static string Describe(TocEntry? toc, string sql)
+    {
+        if (toc is not null) return toc.Describe();
+        var firstLine = sql.Split('\n')[0];
+        return firstLine.Length > 60 ? $"statement \"{firstLine[..60]}…\"" : $"statement \"{firstLine.TrimEnd(';')}\"";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _loader.DisposeAsync().ConfigureAwait(false);
+        await _main.DisposeAsync().ConfigureAwait(false);
+    }
+}

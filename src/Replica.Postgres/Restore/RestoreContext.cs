@@ -1,0 +1,33 @@
+using Npgsql;
+using Replica.Postgres.Dumps;
+
+namespace Replica.Postgres.Restore;
+
+/// <summary>What every part of one restore shares: options, server, cancellation, progress, log, and how failures are worded.</summary>
+internal sealed class RestoreContext(RestoreOptions options, TargetServer server, DumpFlavour flavour, Func<long> compressedRead, long compressedTotal,
+    IProgress<RestoreProgress>? progress, Action<string>? log, CancellationToken ct)
+{
+    public RestoreOptions Options => options;
+    public TargetServer Server => server;
+    public CancellationToken Cancellation => ct;
+
+    public void Log(string message) => log?.Invoke(message);
+
+    public void Report(string phase, string? table) =>
+        progress?.Report(new RestoreProgress(phase, table, compressedRead(), compressedTotal));
+
+    /// <summary>One sentence: the error, the object, the position in the dump, the file.</summary>
+    public RestoreException Failure(long line, string what, string database, Exception e)
+    {
+        if (e is RestoreException r) return r;
+        var error = e switch
+        {
+            PostgresException p => p.MessageText + (p.Where is { Length: > 0 } w ? $" ({w.Split('\n')[0]})" : "") + (p.Detail is { Length: > 0 } d ? $" — {d}" : ""),
+            _ => e.Message,
+        };
+        var where = flavour == DumpFlavour.CustomDump ? $"line {line} of the SQL that pg_restore decoded from {options.BackupPath}" : $"line {line} of {options.BackupPath}";
+        var hint = e is PostgresException { SqlState: "42704" } pe && pe.MessageText.StartsWith("role ", StringComparison.Ordinal)
+            ? "; the dump needs a role this server lacks: create it first, or restore the cluster dump that has it" : "";
+        return new RestoreException($"Restore failed at {where} ({what}, database {database}): {error.TrimEnd('.')}{hint}.", e) { Line = line, Object = what };
+    }
+}

@@ -1,0 +1,20 @@
+namespace Replica.Postgres.Restore;
+
+/// <summary>What to restore and where. The password travels only in memory (Npgsql) or PGPASSWORD of a child process.</summary>
+public sealed record RestoreOptions(string BackupPath, string Host, int Port, string User, string Password)
+{
+    /// <summary>Target database of a single-database dump (created when missing); ignored for cluster dumps.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>Owner of a database created for a single-database dump; default: the connecting user.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Parallel connections for loading tables and building indexes.</summary>
+    public int Jobs { get; init; } = 2;
+
+    /// <summary>Folder with pg_restore (used to decode custom-format dumps).</summary>
+    public string BinDirectory { get; init; } = "/usr/lib/postgresql/15/bin";
+
+    public override string ToString() =>
+        $"RestoreOptions {{ BackupPath = {BackupPath}, Host = {Host}, Port = {Port}, User = {User}, Database = {Database}, Owner = {Owner}, Jobs = {Jobs} }}";
+}

@@ -1,0 +1,56 @@
+using Npgsql;
+
+namespace Replica.Postgres.Restore;
+
+/// <summary>Opens connections to the server being restored into.</summary>
+internal sealed class TargetServer(RestoreOptions options)
+{
+    public RestoreOptions Options => options;
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = options.Host,
+        Port = options.Port,
+        Username = options.User,
+        Password = options.Password,
+        Database = database,
+        Pooling = false,
+        Timeout = 30,
+        CommandTimeout = 0,
+        ApplicationName = "replica restore",
+        // Statements are replayed as text; Npgsql needs no knowledge of the dump's types.
+        ServerCompatibilityMode = ServerCompatibilityMode.NoTypeLoading,
+        IncludeErrorDetail = true,
+        WriteBufferSize = 1 << 18,
+    }.ConnectionString;
+
+    public async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken ct)
+    {
+        var c = new NpgsqlConnection(ConnectionString(database));
+        try
+        {
+            await c.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException)
+        {
+            await c.DisposeAsync().ConfigureAwait(false);
+            throw new RestoreException($"Cannot connect to database {database} on {options.Host}:{options.Port} as {options.User} ({e.Message.TrimEnd('.')}); check the server, the user and PGPASSWORD.", e);
+        }
+        // Loading is all-or-nothing anyway: waiting for each commit to reach disk buys nothing.
+        await ExecuteAsync(c, "SET synchronous_commit = off", ct).ConfigureAwait(false);
+        return c;
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public static async Task<object?> ScalarAsync(NpgsqlConnection c, string sql, CancellationToken ct, params object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+    }
+}
