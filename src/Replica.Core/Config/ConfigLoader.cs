@@ -150,8 +150,8 @@ public static class ConfigLoader
         KubernetesTargetConfig? k8s = null;
         if (map.Map("kubernetes") is { } k)
         {
-            k.AllowOnly("context", "namespace", "storage_class");
-            k8s = new KubernetesTargetConfig(k.String("context"), k.RequiredString("namespace", "name the target's namespace"), k.String("storage_class"));
+            k.AllowOnly("context", "namespace", "storage_class", "replica_image");
+            k8s = new KubernetesTargetConfig(k.String("context"), k.RequiredString("namespace", "name the target's namespace"), k.String("storage_class"), k.String("replica_image"));
         }
         if (platform == PlatformNames.Kubernetes && k8s is null)
             throw map.Fail($"'{map.Path}.kubernetes' is missing", "give it { namespace: NAME } (and context, storage_class as needed)");

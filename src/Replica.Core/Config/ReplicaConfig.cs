@@ -56,7 +56,8 @@ public sealed record StackConfig(
     string? ReadyPath = null,
     IReadOnlyList<string>? EnvFromSecrets = null);
 
-public sealed record KubernetesTargetConfig(string? Context, string Namespace, string? StorageClass);
+/// <param name="ReplicaImage">the image the platform's worker Jobs run (default: $REPLICA_IMAGE, else replica:latest).</param>
+public sealed record KubernetesTargetConfig(string? Context, string Namespace, string? StorageClass, string? ReplicaImage = null);
 
 public static class PlatformNames
 {

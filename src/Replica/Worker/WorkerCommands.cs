@@ -13,6 +13,7 @@ public static class WorkerCommands
             {
                 ["sync-media", .. var rest] => await SyncMediaWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
                 ["restore-db", .. var rest] => await RestoreDbWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
+                ["list-backups", .. var rest] => await ListBackupsWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
                 _ => Usage(),
             };
         }

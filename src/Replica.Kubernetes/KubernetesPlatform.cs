@@ -1,0 +1,169 @@
+using k8s;
+using Replica.Core;
+using Replica.Core.Backups;
+using Replica.Core.Config;
+using Replica.Core.Platforms;
+using Replica.Core.Progress;
+using Replica.Core.Workflows;
+using Replica.Kubernetes.Cleanup;
+using Replica.Kubernetes.Cluster;
+using Replica.Kubernetes.Manifests;
+using Replica.Kubernetes.Parts;
+using Replica.Kubernetes.Workers;
+
+namespace Replica.Kubernetes;
+
+/// <summary>
+/// A target's parts as objects in its namespace: a database StatefulSet, worker Jobs that run
+/// the same restore and sync engines as the local platform, the stack StatefulSet, the media claim.
+/// Everything carries replica's labels, and is removed by them.
+/// </summary>
+public sealed class KubernetesPlatform : IPlatform
+{
+    private readonly ReplicaConfig _config;
+    private readonly TargetConfig _target;
+    private readonly KubernetesPlatformOptions _options;
+    private readonly Lazy<IKubernetes> _client;
+    private readonly Func<string?, IKubernetes> _clientForContext;
+    private readonly Lazy<ClusterTarget> _cluster;
+
+    /// <summary>Credentials from $KUBECONFIG or ~/.kube/config with the target's context, else in-cluster.</summary>
+    public KubernetesPlatform(ReplicaConfig config, TargetConfig target)
+        : this(config, target, null, null, ClusterConnection.Open)
+    {
+    }
+
+    /// <param name="client">the target's cluster; null opens it from the kubeconfig when first needed.</param>
+    /// <param name="clientForContext">opens another context (production's, when source.image_tag.kubernetes.context differs).</param>
+    public KubernetesPlatform(ReplicaConfig config, TargetConfig target, IKubernetes? client, KubernetesPlatformOptions? options = null,
+        Func<string?, IKubernetes>? clientForContext = null)
+    {
+        _config = config;
+        _target = target;
+        _options = options ?? new KubernetesPlatformOptions();
+        _clientForContext = clientForContext ?? ClusterConnection.Open;
+        // Opened lazily: `replica status` builds every target's platform, and a missing kubeconfig must only fail the targets that need it.
+        _client = new Lazy<IKubernetes>(() => client ?? _clientForContext(target.Kubernetes?.Context));
+        _cluster = new Lazy<ClusterTarget>(() => ClusterTarget.From(config, target, _options.ReplicaImage));
+    }
+
+    public string Name => PlatformNames.Kubernetes;
+
+    private IKubernetes K => _client.Value;
+    private ClusterTarget T => _cluster.Value;
+
+    public Task<string?> ReadProductionImageTagAsync(KubernetesWorkloadRef workload, CancellationToken ct) =>
+        ApiFailures.OutsideRunAsync(workload.Namespace, () =>
+        {
+            var k = workload.Context is null || workload.Context == _target.Kubernetes?.Context ? K : _clientForContext(workload.Context);
+            return ProductionWorkload.ReadImageTagAsync(k, workload, ct);
+        });
+
+    public Task<IReadOnlyList<Backup>> ListBackupsAsync(TargetConfig target, VolumeSource backups, CancellationToken ct)
+    {
+        EnsureWritableNamespace();
+        return ApiFailures.OutsideRunAsync(T.Namespace, () => new BackupVolumeListing(K, T with { DatabaseBackups = backups }, _options).ListAsync(ct));
+    }
+
+    public Task<bool> MediaVolumeExistsAsync(TargetConfig target, CancellationToken ct) =>
+        ApiFailures.OutsideRunAsync(T.Namespace, () => new MediaVolume(K, T, _options).ExistsAsync(ct));
+
+    public string MediaLocation(TargetConfig target) =>
+        $"pvc {target.Kubernetes?.Namespace}/{target.Media.Pvc ?? ObjectNames.DefaultMediaClaim}";
+
+    public Task StopStackAsync(RunContext run) =>
+        InRun(run, () => new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation));
+
+    public Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run) =>
+        InRun(run, async () =>
+        {
+            await new TargetNamespace(K, T).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
+            return await new DatabaseInstance(K, T, _options).CreateAsync(run, Logger(run), run.Cancellation);
+        });
+
+    public Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, DatabaseEndpoint database) =>
+        InRun(run, async () =>
+        {
+            if (!backup.Path.StartsWith(ClusterTarget.BackupsMount + "/", StringComparison.Ordinal))
+                throw new ReplicaStepException($"Backup {backup.Name} was not listed from the cluster's backup volume ({backup.Path}); list backups through the kubernetes platform.");
+            var job = WorkerJobs.Restore(T, run.RunId, backup.Path);
+            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation);
+            var summary = WorkerLog.LastObject(log, "flavour")
+                ?? throw new ReplicaStepException($"The restore Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
+            return WorkerSummaries.Restore(summary);
+        });
+
+    public Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, DatabaseEndpoint database) =>
+        InRun<StackEndpoint?>(run, async () =>
+        {
+            if (!T.HasStack)
+            {
+                run.Info($"target {T.Name} has no stack.image; no stack to start");
+                return null;
+            }
+            await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
+            return await new StackWorkload(K, T, _options).StartAsync(run, imageTag, Logger(run), run.Cancellation);
+        });
+
+    public Task<MediaSummary> SyncMediaAsync(RunContext run) =>
+        InRun(run, async () =>
+        {
+            await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
+            var job = WorkerJobs.SyncMedia(T, run.RunId);
+            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "sync-media", _options.JobTimeout, Leveled(run), run.Cancellation);
+            var summary = WorkerLog.LastObject(log, "files_copied")
+                ?? throw new ReplicaStepException($"The sync-media Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
+            return WorkerSummaries.Media(summary);
+        });
+
+    public Task RemoveDatabaseAsync(RunContext run) =>
+        InRun(run, () => new DatabaseInstance(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
+
+    public Task RemoveMediaAsync(RunContext run) =>
+        InRun(run, () => new MediaVolume(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
+
+    /// <summary>Everything else labelled for the target. The namespace stays: it may hold Secrets replica did not create (env_from_secrets).</summary>
+    public Task RemoveTargetAsync(RunContext run) =>
+        InRun(run, async () =>
+        {
+            var delete = new LabelledDeletion(K, T.Namespace, Logger(run));
+            var all = ReplicaLabels.SelectTarget(T.Name);
+            await delete.DeleteWorkloadsAsync(all, _options.DeletionTimeout, run.Cancellation);
+            await delete.DeleteServicesAsync(all, run.Cancellation);
+            await delete.DeleteSecretsAsync(all, run.Cancellation);
+            await delete.DeleteClaimsAsync(all, run.Cancellation);
+            run.Info($"namespace {T.Namespace} is kept (it may hold Secrets replica did not create); delete it with kubectl if it should go");
+        });
+
+    public Task<PlatformState> ReadStateAsync(TargetConfig target, CancellationToken ct) =>
+        ApiFailures.OutsideRunAsync(T.Namespace, async () =>
+        {
+            var (dbRunning, db) = await new DatabaseInstance(K, T, _options).ReadAsync(ct);
+            var (stackRunning, stack) = await new StackWorkload(K, T, _options).ReadAsync(ct);
+            var media = await new MediaVolume(K, T, _options).ExistsAsync(ct);
+            return new PlatformState(dbRunning, db, stackRunning, stack, media, MediaLocation(target));
+        });
+
+    /// <summary>Every write goes through a run of a target whose namespace the guards allow; checked again here, as production's safety should not rest on one caller.</summary>
+    private Task<TResult> InRun<TResult>(RunContext run, Func<Task<TResult>> step)
+    {
+        EnsureWritableNamespace();
+        return ApiFailures.InRunAsync(T.Namespace, step);
+    }
+
+    private Task InRun(RunContext run, Func<Task> step)
+    {
+        EnsureWritableNamespace();
+        return ApiFailures.InRunAsync(T.Namespace, step);
+    }
+
+    private void EnsureWritableNamespace()
+    {
+        Replica.Core.Guards.WorkflowGuards.EnsureWritable(_target, "start, stop or wipe");
+        Replica.Core.Guards.WorkflowGuards.EnsureNamespaceApart(_config, _target);
+    }
+
+    private static Action<string> Logger(RunContext run) => run.Info;
+
+    private static Action<LogLevel, string> Leveled(RunContext run) => run.Progress.Log;
+}

@@ -1,0 +1,128 @@
+using k8s.Models;
+
+namespace Replica.Kubernetes.Manifests;
+
+/// <summary>A new database instance: its credentials Secret, its volume, its StatefulSet and its Service.</summary>
+public static class DatabaseManifests
+{
+    public const string PasswordKey = "PGPASSWORD";
+
+    /// <summary>
+    /// The connection settings as the stack reads them (envFrom). The password exists only here;
+    /// manifests printed by render carry <paramref name="password"/> as a placeholder.
+    /// </summary>
+    public static V1Secret Secret(ClusterTarget t, string run, string password)
+    {
+        var url = $"postgresql://{ClusterTarget.DatabaseUser}:{Uri.EscapeDataString(password)}@{t.DatabaseHost}:{ClusterTarget.DatabasePort}/{Uri.EscapeDataString(t.DatabaseName)}";
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Metadata = Meta(ObjectNames.DatabaseSecret, t, run),
+            Type = "Opaque",
+            StringData = new Dictionary<string, string>
+            {
+                ["PGHOST"] = t.DatabaseHost,
+                ["PGPORT"] = ClusterTarget.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["PGDATABASE"] = t.DatabaseName,
+                ["PGUSER"] = ClusterTarget.DatabaseUser,
+                [PasswordKey] = password,
+                ["DATABASE_URL"] = url,
+            },
+        };
+    }
+
+    public static V1PersistentVolumeClaim Claim(ClusterTarget t, string run) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "PersistentVolumeClaim",
+        Metadata = Meta(ObjectNames.DatabaseClaim(run), t, run),
+        Spec = new V1PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteOnce"],
+            StorageClassName = t.StorageClass,
+            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(t.DatabaseSize) } },
+        },
+    };
+
+    public static V1StatefulSet StatefulSet(ClusterTarget t, string run)
+    {
+        var labels = ReplicaLabels.For(t.Name, run, Components.Database);
+        return new V1StatefulSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "StatefulSet",
+            Metadata = Meta(ObjectNames.Database, t, run),
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = 1,
+                ServiceName = ObjectNames.Database,
+                Selector = new V1LabelSelector { MatchLabels = Selector(t) },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = labels },
+                    Spec = new V1PodSpec
+                    {
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "postgres",
+                                Image = t.DatabaseImage,
+                                Ports = [new V1ContainerPort { Name = "postgres", ContainerPort = ClusterTarget.DatabasePort }],
+                                Env =
+                                [
+                                    new V1EnvVar { Name = "POSTGRES_USER", Value = ClusterTarget.DatabaseUser },
+                                    new V1EnvVar { Name = "POSTGRES_PASSWORD", ValueFrom = FromSecret(PasswordKey) },
+                                    // A subfolder: the volume's root may hold lost+found, which initdb refuses.
+                                    new V1EnvVar { Name = "PGDATA", Value = "/var/lib/postgresql/data/pgdata" },
+                                ],
+                                VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }],
+                                // TCP on 127.0.0.1: the image's init phase listens on the socket only, so this is Ready once the real server runs.
+                                ReadinessProbe = new V1Probe
+                                {
+                                    Exec = new V1ExecAction { Command = ["pg_isready", "-h", "127.0.0.1", "-U", ClusterTarget.DatabaseUser] },
+                                    PeriodSeconds = 2,
+                                    FailureThreshold = 3,
+                                },
+                            },
+                        ],
+                        Volumes =
+                        [
+                            new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ObjectNames.DatabaseClaim(run) } },
+                        ],
+                    },
+                },
+            },
+        };
+    }
+
+    public static V1Service Service(ClusterTarget t, string run) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = Meta(ObjectNames.Database, t, run),
+        Spec = new V1ServiceSpec
+        {
+            Selector = Selector(t),
+            Ports = [new V1ServicePort { Name = "postgres", Port = ClusterTarget.DatabasePort, TargetPort = ClusterTarget.DatabasePort }],
+        },
+    };
+
+    public static V1EnvVarSource FromSecret(string key) =>
+        new() { SecretKeyRef = new V1SecretKeySelector { Name = ObjectNames.DatabaseSecret, Key = key } };
+
+    /// <summary>Selectors leave out the run, so a Service keeps working across runs of the same target.</summary>
+    public static Dictionary<string, string> Selector(ClusterTarget t) => new()
+    {
+        [ReplicaLabels.Target] = t.Name,
+        [ReplicaLabels.Component] = Components.Database,
+    };
+
+    private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => new()
+    {
+        Name = name,
+        NamespaceProperty = t.Namespace,
+        Labels = ReplicaLabels.For(t.Name, run, Components.Database),
+    };
+}

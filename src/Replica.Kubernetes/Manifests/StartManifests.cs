@@ -1,0 +1,34 @@
+using k8s;
+using k8s.Models;
+
+namespace Replica.Kubernetes.Manifests;
+
+/// <summary>
+/// Every object a start run applies, in order. The platform creates them one step at a time;
+/// `replica render start` prints them all, with the password as a placeholder.
+/// </summary>
+public static class StartManifests
+{
+    public const string PasswordPlaceholder = "REPLACE-WITH-A-GENERATED-PASSWORD";
+
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(ClusterTarget t, string run, string imageTag, string backupPathInPod, bool dbOnly)
+    {
+        var list = new List<IKubernetesObject<V1ObjectMeta>>
+        {
+            NamespaceManifest.For(t, run),
+            DatabaseManifests.Secret(t, run, PasswordPlaceholder),
+            DatabaseManifests.Claim(t, run),
+            DatabaseManifests.StatefulSet(t, run),
+            DatabaseManifests.Service(t, run),
+            WorkerJobs.Restore(t, run, backupPathInPod),
+        };
+        if (t.HasStack || !dbOnly) list.Add(MediaManifests.Claim(t, run));
+        if (t.HasStack)
+        {
+            list.Add(StackManifests.StatefulSet(t, run, imageTag));
+            list.Add(StackManifests.Service(t, run));
+        }
+        if (!dbOnly) list.Add(WorkerJobs.SyncMedia(t, run));
+        return list;
+    }
+}

@@ -1,0 +1,25 @@
+using k8s;
+using k8s.Autorest;
+using Replica.Core.Workflows;
+using Replica.Kubernetes.Cluster;
+using Replica.Kubernetes.Manifests;
+
+namespace Replica.Kubernetes.Parts;
+
+/// <summary>The target's namespace: created when missing, used as it is when present.</summary>
+public sealed class TargetNamespace(IKubernetes k, ClusterTarget t)
+{
+    public async Task EnsureAsync(string run, Action<string> log, CancellationToken ct)
+    {
+        var existing = await ApiErrors.OrNull(() => k.CoreV1.ReadNamespaceAsync(t.Namespace, cancellationToken: ct));
+        if (existing is not null)
+        {
+            if (existing.Status?.Phase == "Terminating")
+                throw new ReplicaStepException($"Namespace {t.Namespace} is being deleted; wait until it is gone (kubectl get namespace {t.Namespace}), then start again.");
+            return;
+        }
+        log($"creating namespace {t.Namespace}");
+        try { await k.CoreV1.CreateNamespaceAsync(NamespaceManifest.For(t, run), cancellationToken: ct); }
+        catch (HttpOperationException e) when (e.IsConflict()) { } // created meanwhile by someone else: fine
+    }
+}

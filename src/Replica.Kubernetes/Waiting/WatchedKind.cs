@@ -1,0 +1,33 @@
+using k8s;
+using k8s.Models;
+
+namespace Replica.Kubernetes.Waiting;
+
+/// <summary>How to list and watch one kind of object in a namespace, by label selector.</summary>
+public sealed record WatchedKind<T>(
+    string Kind,
+    Func<string, CancellationToken, Task<(IList<T> Items, string? ResourceVersion)>> List,
+    Func<string, string, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> Watch)
+    where T : IKubernetesObject<V1ObjectMeta>;
+
+/// <summary>The kinds replica waits on.</summary>
+public static class WatchedKinds
+{
+    /// <summary>Server-side watch timeout; the watch is then renewed from the last resourceVersion.</summary>
+    private const int WatchSeconds = 240;
+
+    public static WatchedKind<V1Pod> Pods(IKubernetes k, string ns) => new("Pod",
+        async (selector, ct) => { var l = await k.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
+        (selector, rv, ct) => k.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
+            .WatchAsync<V1Pod, V1PodList>(cancellationToken: ct));
+
+    public static WatchedKind<V1Job> Jobs(IKubernetes k, string ns) => new("Job",
+        async (selector, ct) => { var l = await k.BatchV1.ListNamespacedJobAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
+        (selector, rv, ct) => k.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
+            .WatchAsync<V1Job, V1JobList>(cancellationToken: ct));
+
+    public static WatchedKind<V1PersistentVolumeClaim> Claims(IKubernetes k, string ns) => new("PersistentVolumeClaim",
+        async (selector, ct) => { var l = await k.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
+        (selector, rv, ct) => k.CoreV1.ListNamespacedPersistentVolumeClaimWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
+            .WatchAsync<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(cancellationToken: ct));
+}

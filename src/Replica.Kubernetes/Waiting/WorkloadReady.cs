@@ -1,0 +1,44 @@
+using k8s;
+using k8s.Models;
+
+namespace Replica.Kubernetes.Waiting;
+
+/// <summary>Waits until a pod of a workload is Ready, failing as soon as one is visibly stuck.</summary>
+public static class WorkloadReady
+{
+    public static async Task WaitAsync(IKubernetes k, string ns, string podSelector, string what, TimeSpan timeout,
+        TimeSpan unboundGrace, Action<string>? progress, CancellationToken ct)
+    {
+        var wait = new ChangeWait();
+        await using var pods = new ObjectWatch<V1Pod>(WatchedKinds.Pods(k, ns), podSelector, wait.Changed, ct);
+        var pending = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await wait.UntilAsync(() => Check(pods, pending, unboundGrace), () => pods.Failure, timeout, what, progress, ct);
+    }
+
+    private static WaitCheck Check(ObjectWatch<V1Pod> pods, Dictionary<string, DateTimeOffset> pending, TimeSpan grace)
+    {
+        if (!pods.Listed) return new WaitCheck.Waiting("listing pods");
+        var now = DateTimeOffset.UtcNow;
+        var current = pods.Objects.Where(p => p.Metadata.DeletionTimestamp is null).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+        foreach (var pod in current)
+        {
+            if (PodTroubles.IsReady(pod)) return WaitCheck.Finished;
+            if (PodTroubles.Find(pod, now, pending, grace) is { } trouble)
+                return new WaitCheck.Stuck(trouble.ToString(), pod.Metadata.Name, FirstContainer(pod));
+        }
+        if (current.Count == 0) return new WaitCheck.Waiting("no pod yet");
+        var p = current[0];
+        return new WaitCheck.Waiting($"pod {p.Metadata.Name} {Describe(p)}", p.Metadata.Name, FirstContainer(p));
+    }
+
+    internal static string? FirstContainer(V1Pod pod) => pod.Spec?.Containers?.FirstOrDefault()?.Name;
+
+    /// <summary>"Pending (ContainerCreating)", "Running, not ready".</summary>
+    internal static string Describe(V1Pod pod)
+    {
+        var phase = pod.Status?.Phase ?? "Pending";
+        var waiting = pod.Status?.ContainerStatuses?.Select(c => c.State?.Waiting?.Reason).FirstOrDefault(r => r is not null);
+        if (waiting is not null) return $"{phase} ({waiting})";
+        return phase == "Running" ? "Running, not ready" : phase;
+    }
+}

@@ -1,0 +1,47 @@
+using k8s;
+using k8s.Models;
+using Replica.Core.Progress;
+using Replica.Core.Workflows;
+using Replica.Kubernetes.Diagnostics;
+using Replica.Kubernetes.Manifests;
+using Replica.Kubernetes.Waiting;
+
+namespace Replica.Kubernetes.Workers;
+
+/// <summary>
+/// Runs one worker Job to its end and returns its pod's log. A failed or stuck Job fails with
+/// the worker's last message; the pod's last log lines and events go to the run log.
+/// </summary>
+public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace)
+{
+    public async Task<string> RunAsync(V1Job job, string what, TimeSpan timeout, Action<LogLevel, string> log, CancellationToken ct)
+    {
+        var name = job.Metadata.Name;
+        log(LogLevel.Info, $"creating Job {name} ({what}, image {job.Spec.Template.Spec.Containers[0].Image})");
+        await k.BatchV1.CreateNamespacedJobAsync(job, ns, cancellationToken: ct);
+        string? pod;
+        try
+        {
+            pod = await JobFinished.WaitAsync(k, ns, name, timeout, unboundGrace, d => log(LogLevel.Debug, $"Job {name}: {d}"), ct);
+        }
+        catch (WaitFailedException e)
+        {
+            var lastMessage = await ReportAsync(e, log, ct);
+            throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} failed: {e.Message}{(lastMessage is null ? "" : $"; the worker said: {lastMessage.TrimEnd('.')}")}.");
+        }
+        if (pod is null) throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} completed but its pod is gone, so its summary cannot be read.");
+        using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, cancellationToken: ct);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    /// <summary>Writes the pod's evidence to the run log; returns the worker's last message line.</summary>
+    public async Task<string?> ReportAsync(WaitFailedException e, Action<LogLevel, string> log, CancellationToken ct)
+    {
+        if (e.Pod is null) return null;
+        var evidence = await PodEvidence.CollectAsync(k, ns, e.Pod, e.Container, ct);
+        foreach (var line in evidence) log(LogLevel.Warning, line);
+        var logLines = await PodEvidence.LastLogLinesAsync(k, ns, e.Pod, e.Container, PodEvidence.LogLines, ct);
+        return WorkerLog.LastMessage(string.Join('\n', logLines));
+    }
+}
