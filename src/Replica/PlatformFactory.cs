@@ -12,8 +12,7 @@ public sealed class PlatformFactory : IPlatformFactory
 #if REPLICA_LOCAL
         PlatformNames.Local => new Local.LocalPlatform(config),
 #endif
-        // The kubernetes platform (issue 6) plugs in here as new Kubernetes.KubernetesPlatform(config, target).
-        PlatformNames.Kubernetes => throw new RefusedException($"Target '{target.Name}' is on kubernetes, which this build of replica does not support yet."),
+        PlatformNames.Kubernetes => new Kubernetes.KubernetesPlatform(config, target),
         _ => throw new RefusedException($"Target '{target.Name}' has no platform replica can act on; set platform: local or kubernetes."),
     };
 }

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Autorest;
+using k8s.Models;
 using Replica.Core.Workflows;
 using Replica.Kubernetes.Cluster;
 using Replica.Kubernetes.Manifests;
@@ -11,7 +12,14 @@ public sealed class TargetNamespace(IKubernetes k, ClusterTarget t)
 {
     public async Task EnsureAsync(string run, Action<string> log, CancellationToken ct)
     {
-        var existing = await ApiErrors.OrNull(() => k.CoreV1.ReadNamespaceAsync(t.Namespace, cancellationToken: ct));
+        V1Namespace? existing;
+        try { existing = await ApiErrors.OrNull(() => k.CoreV1.ReadNamespaceAsync(t.Namespace, cancellationToken: ct)); }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == System.Net.HttpStatusCode.Forbidden)
+        {
+            // Namespaces are cluster-scoped; with only the namespaced Role (docs/kubernetes.md) the namespace must exist already.
+            log($"replica may not read namespaces; assuming {t.Namespace} exists");
+            return;
+        }
         if (existing is not null)
         {
             if (existing.Status?.Phase == "Terminating")

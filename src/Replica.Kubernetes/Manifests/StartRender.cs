@@ -1,0 +1,33 @@
+using Replica.Core.Config;
+
+namespace Replica.Kubernetes.Manifests;
+
+/// <summary>
+/// What `replica render start TARGET` prints: the start run's manifests as multi-document YAML
+/// with a header saying what was decided and what is a placeholder. Builds only; never calls the cluster.
+/// </summary>
+public static class StartRender
+{
+    public const string BackupPlaceholder = "REPLACE-WITH-BACKUP-PATH";
+
+    /// <param name="backupRelativePath">the backup's path under the backup volume (hourly/backup-…); null prints a placeholder.</param>
+    /// <param name="run">the value of the replica/run label on every object.</param>
+    public static string Yaml(ReplicaConfig config, TargetConfig target, string imageTag, string imageTagOrigin,
+        string? backupRelativePath, bool dbOnly, string run, string? replicaImage = null)
+    {
+        var t = ClusterTarget.From(config, target, replicaImage);
+        var backupPath = $"{ClusterTarget.BackupsMount}/{(backupRelativePath ?? BackupPlaceholder).TrimStart('/')}";
+        var objects = StartManifests.Build(t, run, imageTag, backupPath, dbOnly);
+        var header = string.Join('\n',
+        [
+            $"replica render start {target.Name}{(dbOnly ? " --db-only" : "")}: the objects a start run creates in namespace {t.Namespace}, in order. Nothing was changed.",
+            $"image tag {imageTag} ({imageTagOrigin}); worker image {t.ReplicaImage}; run label {ReplicaLabels.RunValue(run)}.",
+            $"Secret {ObjectNames.DatabaseSecret}: the password is the placeholder {StartManifests.PasswordPlaceholder}; a run generates a new one.",
+            backupRelativePath is null
+                ? $"Job {ObjectNames.RestoreJob(run)}: --backup is {backupPath}; a run lists the backup volume and puts the chosen backup's path there (see 'replica backups', e.g. hourly/backup-2026-11-24T02:04:07Z-dumpall.sql.gz)."
+                : $"Job {ObjectNames.RestoreJob(run)}: restores {backupPath}.",
+            "A run applies these one step at a time and waits for each to be ready; it first removes the previous stack and database.",
+        ]);
+        return ManifestYaml.Write(objects, header);
+    }
+}
