@@ -26,7 +26,7 @@ public sealed class RenderStartCommand : AsyncCommand<RenderStartCommand.Setting
         WorkflowGuards.EnsureNamespaceApart(config, target);
         if (target.Platform != PlatformNames.Kubernetes)
             throw new RefusedException($"Target '{target.Name}' is on platform '{target.Platform}', which has no manifests; use 'replica plan start {target.Name}' instead.");
-        var platform = new PlatformFactory().For(config, target);
+        var platform = new Replica.Kubernetes.KubernetesPlatform(config, target);
         var productionTag = await ProductionImageTag.ReadAsync(config, platform, cancellationToken);
         var tag = WorkflowGuards.ChooseImageTag(productionTag, settings.ImageTag);
         // Listing the backup volume takes a Job on the cluster, which render must not create.
