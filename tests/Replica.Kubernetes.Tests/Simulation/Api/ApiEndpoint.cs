@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Replica.Kubernetes.Tests.Simulation.Kubelet;
+using Replica.Kubernetes.Tests.Simulation.Store;
+
+namespace Replica.Kubernetes.Tests.Simulation.Api;
+
+/// <summary>Maps one HTTP request onto a verb of the simulated API server and writes its answer.</summary>
+public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store, PodLogBook logs, string bearerToken, CancellationToken shutdown)
+{
+    private readonly List<RequestRecord> _requests = new();
+
+    public IReadOnlyList<RequestRecord> Requests { get { lock (_requests) return _requests.ToList(); } }
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var route = ApiRoute.Parse(request.Path.Value ?? "");
+        int code;
+        try
+        {
+            code = await DispatchAsync(http, route);
+        }
+        catch (ApiException e)
+        {
+            code = e.Code;
+            if (!http.Response.HasStarted) await WriteJsonAsync(http, e.Code, e.ToStatus());
+        }
+        catch (Exception e) when (e is not JsonException and not OperationCanceledException)
+        {
+            // A simulation bug: answer like the real server's InternalError and keep the trace for the test output.
+            code = 500;
+            Console.Error.WriteLine($"simulation: {request.Method} {request.Path} failed: {e}");
+            if (!http.Response.HasStarted) await WriteJsonAsync(http, 500, new ApiException(500, "InternalError", $"Internal error occurred: {e.Message}").ToStatus());
+        }
+        catch (JsonException e)
+        {
+            code = 400;
+            if (!http.Response.HasStarted) await WriteJsonAsync(http, 400, ApiException.BadRequest($"the body of the request could not be decoded: {e.Message}").ToStatus());
+        }
+        lock (_requests)
+            _requests.Add(new RequestRecord(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "",
+                route?.Type.QualifiedPlural, route?.Namespace ?? (route?.Type.Kind == "Namespace" ? route.Name : null), route?.Name, code));
+    }
+
+    private async Task<int> DispatchAsync(HttpContext http, ApiRoute? route)
+    {
+        var request = http.Request;
+        if ((string?)request.Headers.Authorization != $"Bearer {bearerToken}")
+            throw new ApiException(401, "Unauthorized", "Unauthorized");
+        if (request.Path == "/version")
+            return await WriteJsonAsync(http, 200, new JsonObject { ["major"] = "1", ["minor"] = "33", ["gitVersion"] = "v1.33.0-simulation", ["platform"] = "linux/amd64" });
+        if (route is null)
+        {
+            http.Response.StatusCode = 404;
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync("404 page not found\n");
+            return 404;
+        }
+
+        string? Query(string name) => request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
+        var ns = route.Namespace ?? "";
+        var dryRun = Query("dryRun") == "All";
+        var watch = Query("watch") is "true" or "1";
+        var type = route.Type;
+
+        if (route.Subresource is not null and not "status" and not "log")
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        if (route.Subresource == "log")
+        {
+            if (type.Kind != "Pod" || request.Method != "GET") throw ApiException.MethodNotAllowed(request.Method, type);
+            return await PodLogEndpoint.WriteAsync(http, store, logs, ns, route.Name!, Query, shutdown);
+        }
+        var statusOnly = route.Subresource == "status";
+
+        switch (request.Method)
+        {
+            case "GET" when watch:
+                var options = ListOptions.From(Query, type);
+                await WatchStream.WriteAsync(http, store, type, route.Namespace, route.Name, options, shutdown);
+                return 200;
+            case "GET" when route.Name is null:
+                return await WriteJsonAsync(http, 200, operations.List(type, route.Namespace, ListOptions.From(Query, type)));
+            case "GET":
+                return await WriteJsonAsync(http, 200, operations.Get(type, ns, route.Name));
+            case "POST" when route.Name is null:
+                if (type.Namespaced && route.Namespace is null) throw ApiException.MethodNotAllowed("POST", type);
+                return await WriteJsonAsync(http, 201, operations.Create(type, ns, await ReadObjectAsync(request), dryRun));
+            case "PUT" when route.Name is not null:
+                return await WriteJsonAsync(http, 200, operations.Replace(type, ns, route.Name, await ReadObjectAsync(request), statusOnly, dryRun));
+            case "PATCH" when route.Name is not null:
+                var existed = store.Get(type, ns, route.Name) is not null;
+                var patched = operations.Patch(type, ns, route.Name, request.ContentType ?? "", await ReadNodeAsync(request), statusOnly, dryRun, Query("fieldManager"));
+                return await WriteJsonAsync(http, existed ? 200 : 201, patched);
+            case "DELETE" when route.Name is not null:
+                var (deleteCode, answer) = operations.Delete(type, ns, route.Name, DeleteOptions.From(Query, await ReadOptionalObjectAsync(request)));
+                return await WriteJsonAsync(http, deleteCode, answer);
+            case "DELETE":
+                var deleteOptions = DeleteOptions.From(Query, await ReadOptionalObjectAsync(request));
+                return await WriteJsonAsync(http, 200, operations.DeleteCollection(type, ns, ListOptions.From(Query, type), deleteOptions));
+            default:
+                throw ApiException.MethodNotAllowed(request.Method, type);
+        }
+    }
+
+    private static async Task<JsonNode?> ReadNodeAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if ((request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.Ordinal))
+        {
+            try { return JsonNode.Parse(text); }
+            catch (JsonException) { return YamlToJson.Convert(text); }
+        }
+        return JsonNode.Parse(text);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request) =>
+        await ReadNodeAsync(request) as JsonObject ?? throw ApiException.BadRequest("the body of the request must be a JSON object");
+
+    private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpRequest request) => await ReadNodeAsync(request) as JsonObject;
+
+    public static async Task<int> WriteJsonAsync(HttpContext http, int code, JsonNode body)
+    {
+        http.Response.StatusCode = code;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(body.ToJsonString());
+        return code;
+    }
+}

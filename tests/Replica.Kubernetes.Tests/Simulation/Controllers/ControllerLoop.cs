@@ -1,0 +1,61 @@
+using Replica.Kubernetes.Tests.Simulation.Store;
+
+namespace Replica.Kubernetes.Tests.Simulation.Controllers;
+
+/// <summary>One level-triggered reconciler: looks at the whole store and moves it one step toward the desired state.</summary>
+public interface IReconciler
+{
+    void Reconcile();
+}
+
+/// <summary>
+/// Runs the simulated controllers: after any change (and on a short tick, for timers such as
+/// back-off and deadlines) each reconciler looks at the store. The store is small, so
+/// reconciling everything every time keeps the controllers simple and order-independent.
+/// </summary>
+public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler> reconcilers) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<string> _faults = new();
+    private Task? _loop;
+
+    public IReadOnlyList<string> Faults { get { lock (_faults) return _faults.ToList(); } }
+
+    public void Start()
+    {
+        var subscription = store.Subscribe((_, _) => true, null, initialState: false);
+        _loop = Task.Run(() => RunAsync(subscription));
+    }
+
+    private async Task RunAsync(StoreSubscription subscription)
+    {
+        using (subscription)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                foreach (var reconciler in reconcilers)
+                {
+                    try { reconciler.Reconcile(); }
+                    catch (Exception e)
+                    {
+                        // A fault in the simulation is the simulation's bug, not the platform's: report it loudly.
+                        var line = $"simulation: {reconciler.GetType().Name} failed: {e}";
+                        lock (_faults) _faults.Add(line);
+                        Console.Error.WriteLine(line);
+                    }
+                }
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                tick.CancelAfter(TimeSpan.FromMilliseconds(100));
+                try { await subscription.Changes.WaitToReadAsync(tick.Token); }
+                catch (OperationCanceledException) { }
+                while (subscription.Changes.TryRead(out _)) { }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        if (_loop is not null) await _loop;
+    }
+}

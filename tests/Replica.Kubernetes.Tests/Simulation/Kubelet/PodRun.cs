@@ -1,0 +1,291 @@
+using System.Text.Json.Nodes;
+using Replica.Kubernetes.Tests.Simulation.Controllers;
+using Replica.Kubernetes.Tests.Simulation.Store;
+
+namespace Replica.Kubernetes.Tests.Simulation.Kubelet;
+
+/// <summary>
+/// One pod on the simulated node, from scheduling to its end: wait for its PVCs to bind, mount
+/// its volumes, pull images (or fail to), then per container either the test's start callback,
+/// a declared crash, a local `replica worker` process, or an idle long-running stand-in, with
+/// restarts and back-off by restartPolicy. Status and Events follow each step.
+/// </summary>
+public sealed class PodRun
+{
+    private const string Scheduler = "default-scheduler";
+    private const string Kubelet = "kubelet";
+
+    private readonly KubeletContext _ctx;
+    private readonly string _ns, _name, _uid, _restartPolicy;
+    private readonly JsonObject _pod;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<ContainerState> _containers;
+    private readonly List<IAsyncDisposable> _handles = new();
+    private readonly object _statusGate = new();
+    private bool _scheduled, _mounted;
+    private string? _unschedulable;
+    private static int _nextPodIp = 10;
+
+    public PodRun(KubeletContext ctx, JsonObject pod)
+    {
+        _ctx = ctx;
+        _pod = pod;
+        _ns = pod.Namespace()!;
+        _name = pod.Name()!;
+        _uid = pod.Uid()!;
+        _restartPolicy = (string?)pod["spec"]?["restartPolicy"] ?? "Always";
+        _containers = ((pod["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Select(c => new ContainerState((string?)c["name"] ?? "", (string?)c["image"] ?? "")).ToList();
+    }
+
+    public string Uid => _uid;
+    public Task Completion { get; private set; } = Task.CompletedTask;
+    /// <summary>True when the run ended because the pod was deleted (so the kubelet removes the object).</summary>
+    public bool Stopped => _stop.IsCancellationRequested;
+
+    public void Start() => Completion = Task.Run(RunAsync);
+
+    public void RequestStop() => _stop.Cancel();
+
+    private TimeSpan Step => _ctx.StepDelay();
+
+    private async Task RunAsync()
+    {
+        var stop = _stop.Token;
+        try
+        {
+            await ScheduleAsync(stop);
+            var volumes = await MountAsync(stop);
+            var specs = ((_pod["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>() ?? []).ToList();
+            await Task.WhenAll(specs.Select((spec, i) => RunContainerAsync(i, spec, _containers[i], volumes, stop)));
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"simulation: pod {_ns}/{_name} run failed: {e}");
+        }
+        finally
+        {
+            foreach (var handle in _handles)
+            {
+                try { await handle.DisposeAsync(); }
+                catch (Exception e) { Console.Error.WriteLine($"simulation: stopping what the test started for pod {_ns}/{_name} failed: {e.Message}"); }
+            }
+        }
+    }
+
+    private async Task ScheduleAsync(CancellationToken stop)
+    {
+        while (true)
+        {
+            var problem = UnboundClaim();
+            if (problem is null) break;
+            _unschedulable = $"0/1 nodes are available: {problem}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+            _ctx.Events.Warning(ResourceTypes.Pods, _pod, "FailedScheduling", _unschedulable, Scheduler);
+            Publish();
+            await Task.Delay(TimeSpan.FromMilliseconds(200), stop);
+        }
+        var ip = $"10.244.0.{Interlocked.Increment(ref _nextPodIp) % 250 + 2}";
+        _ctx.Store.TryUpdate(ResourceTypes.Pods, _ns, _name, p =>
+        {
+            if (p.Uid() != _uid) return p;
+            p["spec"]!["nodeName"] = EventRecorder.NodeName;
+            var status = (JsonObject)p["status"]!;
+            status["hostIP"] = "10.0.0.10";
+            status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = "10.0.0.10" });
+            status["podIP"] = ip;
+            status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip });
+            status["startTime"] = ObjectMeta.Now();
+            return p;
+        });
+        _scheduled = true;
+        _ctx.Events.Normal(ResourceTypes.Pods, _pod, "Scheduled", $"Successfully assigned {_ns}/{_name} to {EventRecorder.NodeName}", Scheduler);
+        Publish();
+        await Task.Delay(Step, stop);
+    }
+
+    private string? UnboundClaim()
+    {
+        foreach (var volume in (_pod["spec"]?["volumes"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            if ((string?)volume["persistentVolumeClaim"]?["claimName"] is not { } claim) continue;
+            var pvc = _ctx.Store.Get(ResourceTypes.Pvcs, _ns, claim);
+            if (pvc is null) return $"persistentvolumeclaim \"{claim}\" not found";
+            if (PodState.IsDeleting(pvc)) return $"persistentvolumeclaim \"{claim}\" is being deleted";
+            if ((string?)pvc["status"]?["phase"] != "Bound") return "pod has unbound immediate PersistentVolumeClaims";
+        }
+        return null;
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> MountAsync(CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                var volumes = _ctx.Volumes.Mount(_pod);
+                _mounted = true;
+                return volumes;
+            }
+            catch (LaunchFailure failure)
+            {
+                _ctx.Events.Warning(ResourceTypes.Pods, _pod, failure.EventReason, failure.Message, Kubelet);
+                Publish();
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stop);
+            }
+        }
+    }
+
+    private async Task RunContainerAsync(int index, JsonObject spec, ContainerState state, IReadOnlyDictionary<string, string> volumes, CancellationToken stop)
+    {
+        var fieldPath = $"spec.containers{{{state.Name}}}";
+        if (_ctx.Rules.IsUnpullable(state.Image))
+        {
+            await FailPullAsync(state, fieldPath, stop);
+            return;
+        }
+        _ctx.Events.Normal(ResourceTypes.Pods, _pod, "Pulled", $"Container image \"{state.Image}\" already present on machine", Kubelet, fieldPath);
+
+        for (int attempt = 0; ; attempt++)
+        {
+            LaunchPlan plan;
+            try { plan = _ctx.Launch.Plan(CurrentPod(), spec, volumes); }
+            catch (LaunchFailure failure)
+            {
+                state.Wait(failure.WaitingReason, failure.Message);
+                _ctx.Events.Warning(ResourceTypes.Pods, _pod, failure.EventReason, failure.Message, Kubelet, fieldPath);
+                Publish();
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stop);
+                attempt--;
+                continue;
+            }
+
+            var log = _ctx.Logs.Start(_uid, state.Name);
+            _ctx.Events.Normal(ResourceTypes.Pods, _pod, "Created", $"Created container: {state.Name}", Kubelet, fieldPath);
+            _ctx.Events.Normal(ResourceTypes.Pods, _pod, "Started", $"Started container {state.Name}", Kubelet, fieldPath);
+            int exitCode;
+            try { exitCode = await ExecuteAsync(index, spec, state, plan, log, stop); }
+            finally { log.Finish(); }
+            stop.ThrowIfCancellationRequested();
+
+            state.Exit(exitCode);
+            Publish();
+            if (_restartPolicy == "Never" || (_restartPolicy == "OnFailure" && exitCode == 0)) return;
+
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(2000, Step.TotalMilliseconds * 4 * (1 << Math.Min(attempt, 5))));
+            _ctx.Events.Warning(ResourceTypes.Pods, _pod, "BackOff", $"Back-off restarting failed container {state.Name} in pod {_name}_{_ns}({_uid})", Kubelet, fieldPath);
+            state.Wait("CrashLoopBackOff", $"back-off {backoff.TotalSeconds:0.#}s restarting failed container={state.Name} pod={_name}_{_ns}({_uid})");
+            state.Restarted();
+            Publish();
+            await Task.Delay(backoff, stop);
+        }
+    }
+
+    private async Task<int> ExecuteAsync(int index, JsonObject spec, ContainerState state, LaunchPlan plan, ContainerLog log, CancellationToken stop)
+    {
+        var neverReady = _ctx.Rules.IsNeverReady(state.Image);
+        if (index == 0)
+        {
+            var simulated = SimulatedPodFor(state, plan, log);
+            if (_ctx.Rules.PodStartFor(simulated) is { } rule)
+            {
+                IAsyncDisposable? handle;
+                try { handle = await rule.Start(simulated, stop); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.Append($"simulation: the test's start callback for this pod failed: {e.Message}");
+                    return 1;
+                }
+                if (handle is not null) lock (_handles) _handles.Add(handle);
+                await RunAsync(state, neverReady, spec, stop);
+                await Task.Delay(Timeout.Infinite, stop);
+            }
+        }
+        if (_ctx.Rules.Crash(state.Image) is { } crash)
+        {
+            await RunAsync(state, neverReady: true, spec, stop, markReady: false);
+            log.Append(crash.Log);
+            await Task.Delay(Step, stop);
+            return crash.ExitCode;
+        }
+        if (WorkerProcess.IsReplicaWorker(plan.Command))
+        {
+            await RunAsync(state, neverReady, spec, stop);
+            return await WorkerProcess.RunAsync(_ctx.ReplicaDll(), plan, log, stop);
+        }
+        if (_restartPolicy != "Always")
+        {
+            await RunAsync(state, neverReady: true, spec, stop);
+            log.Append($"simulation: this simulated cluster runs only `replica worker …` commands; container \"{state.Name}\" ({state.Image}) asked for: "
+                       + (plan.Command.Count == 0 ? "(the image's default entrypoint)" : string.Join(' ', plan.Command)));
+            return 127;
+        }
+        await RunAsync(state, neverReady, spec, stop);
+        log.Append($"simulation: container \"{state.Name}\" ({state.Image}) is simulated as running; nothing is executed for it");
+        await Task.Delay(Timeout.Infinite, stop);
+        return 0;
+    }
+
+    /// <summary>Running now, Ready a step later (or never, with Unhealthy events, for images declared never ready).</summary>
+    private async Task RunAsync(ContainerState state, bool neverReady, JsonObject spec, CancellationToken stop, bool markReady = true)
+    {
+        state.Run(ready: false);
+        Publish();
+        if (!markReady) return;
+        if (neverReady)
+        {
+            if (spec["readinessProbe"] is not null)
+                _ctx.Events.Warning(ResourceTypes.Pods, _pod, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", Kubelet, $"spec.containers{{{state.Name}}}");
+            return;
+        }
+        _ = Task.Delay(Step, stop).ContinueWith(t =>
+        {
+            if (t.IsCanceled) return;
+            state.MarkReady();
+            Publish();
+        }, TaskScheduler.Default);
+        await Task.CompletedTask;
+    }
+
+    private async Task FailPullAsync(ContainerState state, string fieldPath, CancellationToken stop)
+    {
+        var image = state.Image;
+        var reference = image.Contains('/') ? image : $"library/{image}";
+        var message = $"Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/{reference}\": failed to resolve reference \"docker.io/{reference}\": docker.io/{reference}: not found";
+        _ctx.Events.Normal(ResourceTypes.Pods, _pod, "Pulling", $"Pulling image \"{image}\"", Kubelet, fieldPath);
+        await Task.Delay(Step, stop);
+        _ctx.Events.Warning(ResourceTypes.Pods, _pod, "Failed", message, Kubelet, fieldPath);
+        _ctx.Events.Warning(ResourceTypes.Pods, _pod, "Failed", "Error: ErrImagePull", Kubelet, fieldPath);
+        state.Wait("ErrImagePull", message);
+        Publish();
+        await Task.Delay(Step, stop);
+        _ctx.Events.Normal(ResourceTypes.Pods, _pod, "BackOff", $"Back-off pulling image \"{image}\"", Kubelet, fieldPath);
+        _ctx.Events.Warning(ResourceTypes.Pods, _pod, "Failed", "Error: ImagePullBackOff", Kubelet, fieldPath);
+        state.Wait("ImagePullBackOff", $"Back-off pulling image \"{image}\": ErrImagePull: {message}");
+        Publish();
+        await Task.Delay(Timeout.Infinite, stop);
+    }
+
+    private SimulatedPod SimulatedPodFor(ContainerState state, LaunchPlan plan, ContainerLog log)
+    {
+        var owner = _pod.OwnerReferences().FirstOrDefault(o => (bool?)o["controller"] == true);
+        return new SimulatedPod(_ctx.Cluster, _ns, _name, _uid, _pod.Labels(), state.Name, state.Image, plan.Command,
+            plan.Environment, plan.Mounts, (string?)owner?["kind"], (string?)owner?["name"], log.Append);
+    }
+
+    private JsonObject CurrentPod() => _ctx.Store.Get(ResourceTypes.Pods, _ns, _name) is { } p && p.Uid() == _uid ? p : _pod;
+
+    /// <summary>Writes the status the containers' states add up to; a no-op once the pod is gone.</summary>
+    private void Publish()
+    {
+        lock (_statusGate)
+        {
+            _ctx.Store.TryUpdate(ResourceTypes.Pods, _ns, _name, p =>
+            {
+                if (p.Uid() != _uid) return p;
+                p["status"] = PodStatusBuilder.Build((JsonObject)(p["status"] ?? new JsonObject()), _restartPolicy, _containers, _scheduled, _mounted, _unschedulable);
+                return p;
+            });
+        }
+    }
+}

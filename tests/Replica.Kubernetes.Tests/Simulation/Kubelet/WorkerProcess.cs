@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Replica.Kubernetes.Tests.Simulation.Kubelet;
+
+/// <summary>
+/// Runs `replica worker …` of a container as a local process: `dotnet replica.dll worker …`
+/// with the container's environment over this process's own (so PATH still finds dotnet and
+/// the PostgreSQL tools). Stdout and stderr become the container log line by line.
+/// </summary>
+public static class WorkerProcess
+{
+    /// <summary>`replica`, `/usr/local/bin/replica` or `/app/replica` followed by `worker`.</summary>
+    public static bool IsReplicaWorker(IReadOnlyList<string> command) =>
+        command.Count >= 2 && Path.GetFileName(command[0]) is "replica" or "replica.dll" && command[1] == "worker";
+
+    public static async Task<int> RunAsync(string replicaDll, LaunchPlan plan, ContainerLog log, CancellationToken stop)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = plan.WorkingDirectory is { } wd && Directory.Exists(wd) ? wd : Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(replicaDll);
+        foreach (var arg in plan.Command.Skip(1)) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in plan.Environment) start.Environment[name] = value;
+
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Append(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Append(e.Data); };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(stop);
+            process.WaitForExit(); // drains the output readers
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            // The pod was deleted: SIGKILL after the (simulated) grace period, exit 137 like a killed container.
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await process.WaitForExitAsync(CancellationToken.None);
+            return 137;
+        }
+    }
+}

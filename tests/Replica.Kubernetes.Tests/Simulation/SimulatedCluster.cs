@@ -1,0 +1,160 @@
+using System.Net;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Replica.Kubernetes.Tests.Simulation.Api;
+using Replica.Kubernetes.Tests.Simulation.Controllers;
+using Replica.Kubernetes.Tests.Simulation.Kubelet;
+using Replica.Kubernetes.Tests.Simulation.Store;
+
+namespace Replica.Kubernetes.Tests.Simulation;
+
+/// <summary>
+/// A simulated Kubernetes cluster for tests: an API server on 127.0.0.1 speaking the REST
+/// protocol for the resources replica uses, plus simulated controllers and a simulated node
+/// that make StatefulSet pods Ready, bind PVCs to folders, and run Jobs' `replica worker …`
+/// containers as local processes. See Simulation/README.md for the seams.
+/// </summary>
+public sealed class SimulatedCluster : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ControllerLoop _controllers;
+    private readonly SimulatedKubelet _kubelet;
+    private readonly ApiEndpoint _endpoint;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly VolumeFolders _folders;
+    private readonly bool _ownsRoot;
+
+    public const string DefaultStorageClass = "standard";
+
+    /// <summary>The API server's address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Server { get; private set; } = null!;
+    /// <summary>The bearer token the API server accepts (and the kubeconfig carries).</summary>
+    public string Token { get; } = $"simulation-{Guid.NewGuid():N}";
+    /// <summary>Folder holding the volumes and pod scratch space of this simulation.</summary>
+    public string Root { get; }
+    public SimulationRules Rules { get; } = new();
+    /// <summary>Path of the built replica.dll that Job pods run; defaults to the one beside the test assembly.</summary>
+    public string ReplicaDll { get; set; } = Path.Combine(AppContext.BaseDirectory, "replica.dll");
+    /// <summary>Pause between the simulated steps of a pod (scheduled, started, ready) so watchers see each.</summary>
+    public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    internal ObjectStore Store { get; } = new();
+
+    private SimulatedCluster(string? root)
+    {
+        _ownsRoot = root is null;
+        Root = root ?? Directory.CreateTempSubdirectory("replica-k8s-simulation-").FullName;
+        _folders = new VolumeFolders(Root);
+        var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass));
+        var events = new EventRecorder(Store);
+        var logs = new PodLogBook();
+        _endpoint = new ApiEndpoint(operations, Store, logs, Token, _shutdown.Token);
+        _kubelet = new SimulatedKubelet(new KubeletContext(this, Store, Rules, new PodVolumes(Store, Rules, _folders, Root),
+            new ContainerLaunch(Store, Rules), logs, events, () => ReplicaDll, () => StepDelay));
+        _controllers = new ControllerLoop(Store,
+        [
+            new NamespaceController(Store, _folders),
+            new GarbageCollector(Store, operations),
+            new PvcController(Store, Rules, _folders, events),
+            new StatefulSetController(Store, operations, events),
+            new JobController(Store, operations, events),
+            _kubelet,
+        ]);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.Run(_endpoint.HandleAsync);
+    }
+
+    /// <summary>Starts a simulated cluster with the namespaces a fresh cluster has (default, kube-system).</summary>
+    public static async Task<SimulatedCluster> StartAsync(string? root = null)
+    {
+        var cluster = new SimulatedCluster(root);
+        await cluster._app.StartAsync();
+        var address = cluster._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        cluster.Server = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        foreach (var ns in new[] { "default", "kube-system", "kube-public" })
+            cluster.Seed(ResourceTypes.Namespaces, "", new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ns } });
+        cluster._controllers.Start();
+        return cluster;
+    }
+
+    private void Seed(ResourceType type, string ns, System.Text.Json.Nodes.JsonObject obj) =>
+        new ResourceOperations(Store, new Defaults(DefaultStorageClass)).Create(type, ns, obj, dryRun: false);
+
+    // ---- kubeconfig and clients -------------------------------------------------------------
+
+    /// <summary>Writes a kubeconfig with one context pointing at this simulation.</summary>
+    public void WriteKubeconfig(string path, string contextName = "simulation", string? defaultNamespace = null) =>
+        Kubeconfig.Write(path, contextName, [(contextName, this, defaultNamespace)]);
+
+    /// <summary>A real KubernetesClient built from a kubeconfig written for this simulation.</summary>
+    public k8s.Kubernetes CreateClient(string contextName = "simulation")
+    {
+        var path = Path.Combine(Root, $"kubeconfig-{contextName}");
+        WriteKubeconfig(path, contextName);
+        return new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, contextName));
+    }
+
+    // ---- the world around the API server ----------------------------------------------------
+
+    /// <summary>The folder standing for a PVC's volume (exists once the claim is Bound).</summary>
+    public string VolumePath(string ns, string claimName) => _folders.For(ns, claimName);
+
+    /// <summary>NFS volumes with this server and path (or a path below it) mount this folder.</summary>
+    public void MapNfs(string server, string path, string localFolder) => Rules.MapNfs(server, path, localFolder);
+
+    /// <summary>Containers reaching this Service (by DNS name and port) reach host:port instead.</summary>
+    public void MapService(string ns, string serviceName, string host, int port) => Rules.MapService(ns, serviceName, host, port);
+
+    /// <summary>Pods using this image stay Pending in ErrImagePull/ImagePullBackOff (any `:does-not-exist` tag does too).</summary>
+    public void FailImagePull(string image) => Rules.FailImagePull(image);
+
+    /// <summary>Containers of this image exit with this code at once, and restart into CrashLoopBackOff.</summary>
+    public void CrashImage(string image, int exitCode = 1, string log = "simulation: the container exited at once") => Rules.CrashImage(image, exitCode, log);
+
+    /// <summary>Containers of this image run but never become Ready.</summary>
+    public void NeverReady(string image) => Rules.NeverReady(image);
+
+    /// <summary>PVCs of this storage class stay Pending with a ProvisioningFailed event.</summary>
+    public void FailStorageClass(string storageClass) => Rules.FailStorageClass(storageClass);
+
+    /// <summary>
+    /// Runs matching pods with the test's own code instead of the stand-in: <paramref name="start"/>
+    /// is awaited before the pod is Running/Ready (a throw makes the container fail and back off),
+    /// and what it returns is disposed when the pod goes. The last matching registration wins.
+    /// </summary>
+    public void OnPodStart(Func<SimulatedPod, bool> match, Func<SimulatedPod, CancellationToken, Task<IAsyncDisposable?>> start) =>
+        Rules.OnPodStart(new PodStartRule(match, start));
+
+    // ---- observation ------------------------------------------------------------------------
+
+    /// <summary>Every request the API server answered, in order.</summary>
+    public IReadOnlyList<RequestRecord> Requests => _endpoint.Requests;
+
+    /// <summary>Failures inside the simulated controllers (a simulation bug; tests may assert this is empty).</summary>
+    public IReadOnlyList<string> Faults => _controllers.Faults;
+
+    public async ValueTask DisposeAsync()
+    {
+        _shutdown.Cancel();
+        await _controllers.DisposeAsync();
+        await _kubelet.DisposeAsync();
+        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            await _app.StopAsync(stopTimeout.Token);
+        await _app.DisposeAsync();
+        if (_ownsRoot)
+        {
+            try { Directory.Delete(Root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using k8s;
+using k8s.Models;
+using Replica.Kubernetes.Tests.Simulation;
+
+namespace Replica.Kubernetes.Tests;
+
+/// <summary>Watch streams of the simulated API server, consumed by the real KubernetesClient watcher.</summary>
+public sealed class SimulationWatchTests : IAsyncLifetime
+{
+    private SimulatedCluster _cluster = null!;
+    private k8s.Kubernetes _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await SimulatedCluster.StartAsync();
+        _client = _cluster.CreateClient();
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "staging" } });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    private static V1ConfigMap Map(string name, string value, string app = "replica") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
+        Data = new Dictionary<string, string> { ["v"] = value },
+    };
+
+    /// <summary>Collects watch events until <paramref name="enough"/> says so, failing clearly after 30 s.</summary>
+    private static async Task<List<(WatchEventType Type, T Object)>> Collect<T>(IAsyncEnumerable<(WatchEventType, T)> stream, Func<List<(WatchEventType Type, T Object)>, bool> enough)
+    {
+        var seen = new List<(WatchEventType Type, T Object)>();
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        try
+        {
+            await foreach (var e in stream.WithCancellation(timeout.Token))
+            {
+                seen.Add(e);
+                if (enough(seen)) return seen;
+            }
+        }
+        catch (OperationCanceledException) { }
+        throw new TimeoutException($"watch ended or timed out before the expected events; saw: {string.Join(", ", seen.Select(s => s.Type))}");
+    }
+
+    [Fact]
+    public async Task Watch_sees_added_modified_and_deleted()
+    {
+        var list = await _client.CoreV1.ListNamespacedConfigMapAsync("staging");
+        using var cts = new CancellationTokenSource();
+        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true,
+            resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token).WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token);
+        var collecting = Collect(stream, seen => seen.Any(s => s.Type == WatchEventType.Deleted));
+
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("m", "1"), "staging");
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"2\"}}", V1Patch.PatchType.MergePatch), "m", "staging");
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("m", "staging");
+
+        var seen = await collecting;
+        cts.Cancel();
+        Assert.Equal([WatchEventType.Added, WatchEventType.Modified, WatchEventType.Deleted], seen.Select(s => s.Type));
+        Assert.Equal("2", seen[1].Object.Data["v"]);
+        Assert.True(long.Parse(seen[2].Object.Metadata.ResourceVersion) > long.Parse(seen[1].Object.Metadata.ResourceVersion));
+    }
+
+    [Fact]
+    public async Task Watch_without_resource_version_starts_with_the_current_objects()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("existing", "1"), "staging");
+        using var cts = new CancellationTokenSource();
+        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, cancellationToken: cts.Token)
+            .WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token);
+        var seen = await Collect(stream, s => s.Count >= 1);
+        cts.Cancel();
+        Assert.Equal(WatchEventType.Added, seen[0].Type);
+        Assert.Equal("existing", seen[0].Object.Metadata.Name);
+    }
+
+    [Fact]
+    public async Task Callback_watcher_with_label_selector_reports_leaving_the_selection_as_deleted()
+    {
+        var events = new List<(WatchEventType, string)>();
+        var done = new TaskCompletionSource();
+        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        var response = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, labelSelector: "app=replica", resourceVersion: version);
+        using var watcher = response.Watch<V1ConfigMap, V1ConfigMapList>((type, item) =>
+        {
+            lock (events) events.Add((type, item.Metadata.Name));
+            if (type == WatchEventType.Deleted) done.TrySetResult();
+        }, onError: e => done.TrySetException(e));
+
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("other", "1", app: "web"), "staging");
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("mine", "1"), "staging");
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"labels\":{\"app\":\"web\"}}}", V1Patch.PatchType.MergePatch), "mine", "staging");
+
+        await done.Task.WaitAsync(Eventually.DefaultTimeout);
+        lock (events) Assert.Equal([(WatchEventType.Added, "mine"), (WatchEventType.Deleted, "mine")], events);
+    }
+
+    [Fact]
+    public async Task Watch_ends_after_timeoutSeconds()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("existing", "1"), "staging");
+        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, timeoutSeconds: 1)
+            .WatchAsync<V1ConfigMap, V1ConfigMapList>();
+        using var guard = new CancellationTokenSource(Eventually.DefaultTimeout);
+        var count = 0;
+        await foreach (var _ in stream.WithCancellation(guard.Token)) count++;
+        Assert.False(guard.IsCancellationRequested, "the stream should have been closed by the server");
+        Assert.Equal(1, count);
+    }
+
+    /// <summary>
+    /// A property of KubernetesClient 21 (not of the simulation) worth knowing: the watch call
+    /// completes only once the first event line arrives, and a watch that times out with no event
+    /// at all fails with HttpRequestException (EndOfStreamException inside), against a real server too.
+    /// </summary>
+    [Fact]
+    public async Task Empty_watch_that_times_out_fails_in_the_client_with_end_of_stream()
+    {
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, timeoutSeconds: 1));
+        Assert.IsType<EndOfStreamException>(e.InnerException);
+    }
+
+    [Fact]
+    public async Task Watch_of_one_named_object_through_field_selector()
+    {
+        using var cts = new CancellationTokenSource();
+        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, fieldSelector: "metadata.name=b", resourceVersion: version, cancellationToken: cts.Token)
+            .WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token);
+        var collecting = Collect(stream, s => s.Count >= 1);
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("b", "1"), "staging");
+        var seen = await collecting;
+        cts.Cancel();
+        Assert.Equal("b", seen.Single().Object.Metadata.Name);
+    }
+}
