@@ -8,14 +8,23 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Reads until <paramref name="done"/> holds; a read that throws (say, 404 before the object exists) counts as not yet.</summary>
     public static async Task<T> Get<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        T last;
+        object? last = null;
         while (true)
         {
-            last = await read();
-            if (done(last)) return last;
+            try
+            {
+                var value = await read();
+                if (done(value)) return value;
+                last = value;
+            }
+            catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+            {
+                last = e is k8s.Autorest.HttpOperationException http ? $"{e.Message} {http.Response.Content}" : e.Message;
+            }
             if (DateTime.UtcNow > deadline) break;
             await Task.Delay(50);
         }

@@ -32,6 +32,7 @@ public static class Samples
             BackoffLimit = 0,
             Template = new V1PodTemplateSpec
             {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["replica/step"] = name } },
                 Spec = new V1PodSpec
                 {
                     RestartPolicy = "Never",

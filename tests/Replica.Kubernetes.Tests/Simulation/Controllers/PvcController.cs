@@ -37,11 +37,10 @@ public sealed class PvcController(ObjectStore store, SimulationRules rules, Volu
         store.TryUpdate(ResourceTypes.Pvcs, ns, claim.Name()!, c =>
         {
             c["spec"]!["volumeName"] = volumeName;
-            var annotations = c.Metadata()["annotations"] as JsonObject ?? new JsonObject();
+            if (c.Metadata()["annotations"] is not JsonObject annotations) c.Metadata()["annotations"] = annotations = new JsonObject();
             annotations["pv.kubernetes.io/bind-completed"] = "yes";
             annotations["pv.kubernetes.io/bound-by-controller"] = "yes";
             annotations["volume.kubernetes.io/storage-provisioner"] = "simulation.replica/provisioner";
-            c.Metadata()["annotations"] = annotations;
             c["status"] = new JsonObject
             {
                 ["phase"] = "Bound",

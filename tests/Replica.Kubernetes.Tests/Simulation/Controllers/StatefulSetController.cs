@@ -116,9 +116,8 @@ public sealed class StatefulSetController(ObjectStore store, ResourceOperations 
             claim.Remove("status");
             var meta = claim.Metadata();
             meta["name"] = claimName;
-            var labels = meta["labels"] as JsonObject ?? new JsonObject();
+            if (meta["labels"] is not JsonObject labels) meta["labels"] = labels = new JsonObject();
             foreach (var (k, v) in ObjectMeta.StringMap(sts["spec"]?["selector"]?["matchLabels"])) labels[k] = v;
-            meta["labels"] = labels;
             if (deleteWithSet) meta["ownerReferences"] = new JsonArray(ObjectMeta.OwnerReference(ResourceTypes.StatefulSets, sts));
             operations.Create(ResourceTypes.Pvcs, ns, claim, dryRun: false);
             events.Normal(ResourceTypes.StatefulSets, sts, "SuccessfulCreate",
@@ -131,9 +130,8 @@ public sealed class StatefulSetController(ObjectStore store, ResourceOperations 
     {
         var ns = sts.Namespace()!;
         var name = $"{sts.Name()}-{ordinal}";
-        var template = (JsonObject)(sts["spec"]?["template"]?.DeepClone() ?? new JsonObject());
-        var meta = template["metadata"] as JsonObject ?? new JsonObject();
-        var labels = meta["labels"] as JsonObject ?? new JsonObject();
+        var template = sts["spec"]?["template"] as JsonObject ?? new JsonObject();
+        var labels = (JsonObject)(template["metadata"]?["labels"]?.DeepClone() ?? new JsonObject());
         labels["controller-revision-hash"] = revision;
         labels["statefulset.kubernetes.io/pod-name"] = name;
         labels["apps.kubernetes.io/pod-index"] = ordinal.ToString();
@@ -143,11 +141,11 @@ public sealed class StatefulSetController(ObjectStore store, ResourceOperations 
             ["labels"] = labels,
             ["ownerReferences"] = new JsonArray(ObjectMeta.OwnerReference(ResourceTypes.StatefulSets, sts)),
         };
-        if (meta["annotations"] is JsonObject annotations) podMeta["annotations"] = annotations.DeepClone();
-        var spec = template["spec"] as JsonObject ?? new JsonObject();
+        if (template["metadata"]?["annotations"] is JsonObject annotations) podMeta["annotations"] = annotations.DeepClone();
+        var spec = (JsonObject)(template["spec"]?.DeepClone() ?? new JsonObject());
         spec["hostname"] = name;
         if (sts["spec"]?["serviceName"] is JsonNode serviceName) spec["subdomain"] = serviceName.DeepClone();
-        var volumes = spec["volumes"] as JsonArray ?? new JsonArray();
+        var volumes = (JsonArray)(spec["volumes"]?.DeepClone() ?? new JsonArray());
         foreach (var claimTemplate in (sts["spec"]?["volumeClaimTemplates"] as JsonArray)?.OfType<JsonObject>() ?? [])
             volumes.Add(new JsonObject
             {

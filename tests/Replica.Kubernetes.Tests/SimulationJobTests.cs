@@ -1,0 +1,161 @@
+using k8s;
+using k8s.Models;
+using Replica.Kubernetes.Tests.Simulation;
+
+namespace Replica.Kubernetes.Tests;
+
+/// <summary>Jobs in the simulation: `replica worker …` containers run as real local processes.</summary>
+public sealed class SimulationJobTests : IAsyncLifetime
+{
+    private SimulatedCluster _cluster = null!;
+    private k8s.Kubernetes _client = null!;
+    private const string Ns = "staging";
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await SimulatedCluster.StartAsync();
+        _client = _cluster.CreateClient();
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _cluster.DisposeAsync();
+        Assert.Empty(_cluster.Faults);
+    }
+
+    [Fact]
+    public async Task Job_running_replica_worker_with_a_bad_subcommand_fails_with_the_usage_in_its_log()
+    {
+        await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("restore", ["replica", "worker", "no-such-step"]), Ns);
+        var job = await ClusterWaits.JobFinished(_client, Ns, "restore");
+
+        Assert.Contains(job.Status.Conditions, c => c.Type == "Failed" && c.Status == "True" && c.Reason == "BackoffLimitExceeded");
+        Assert.Equal(1, job.Status.Failed);
+        Assert.Null(job.Status.Succeeded);
+
+        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore");
+        Assert.Equal("Failed", pod.Status.Phase);
+        Assert.Equal(2, pod.Status.ContainerStatuses.Single().State.Terminated.ExitCode);
+        var log = await ClusterWaits.Log(_client, Ns, pod.Metadata.Name);
+        Assert.Contains("usage: replica worker sync-media", log);
+        var tail = await ClusterWaits.Log(_client, Ns, pod.Metadata.Name, tailLines: 1);
+        Assert.Equal(1, tail.TrimEnd('\n').Split('\n').Length);
+        Assert.Contains("restore-db", tail);
+    }
+
+    [Fact]
+    public async Task Job_with_a_command_the_simulation_cannot_run_fails_with_a_clear_log_line()
+    {
+        await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("shell", ["sh", "-c", "pg_restore x"]), Ns);
+        var job = await ClusterWaits.JobFinished(_client, Ns, "shell");
+        Assert.Contains(job.Status.Conditions, c => c.Type == "Failed");
+        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=shell");
+        Assert.Contains("runs only `replica worker …` commands", await ClusterWaits.Log(_client, Ns, pod.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task Job_pods_carry_the_generated_selector_labels_and_owner()
+    {
+        var created = await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("restore", ["replica", "worker"]), Ns);
+        Assert.Equal(created.Metadata.Uid, created.Spec.Selector.MatchLabels["batch.kubernetes.io/controller-uid"]);
+        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore");
+        Assert.StartsWith("restore-", pod.Metadata.Name);
+        Assert.Equal(("Job", created.Metadata.Uid), (pod.Metadata.OwnerReferences.Single().Kind, pod.Metadata.OwnerReferences.Single().Uid));
+        Assert.Equal("restore", pod.Metadata.Labels["batch.kubernetes.io/job-name"]);
+        Assert.Equal("restore", pod.Metadata.Labels["replica/step"]);
+    }
+
+    [Fact]
+    public async Task Deleting_a_Job_orphans_its_pods_unless_a_propagation_policy_is_given()
+    {
+        await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("a", ["replica", "worker"]), Ns);
+        await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("b", ["replica", "worker"]), Ns);
+        await ClusterWaits.JobFinished(_client, Ns, "a");
+        await ClusterWaits.JobFinished(_client, Ns, "b");
+
+        await _client.BatchV1.DeleteNamespacedJobAsync("a", Ns);
+        await _client.BatchV1.DeleteNamespacedJobAsync("b", Ns, propagationPolicy: "Background");
+
+        await Eventually.True(async () => (await _client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: "job-name=b")).Items.Count == 0, "job b's pod to go");
+        var orphan = await ClusterWaits.OnlyPod(_client, Ns, "job-name=a");
+        Assert.Null(orphan.Metadata.OwnerReferences);
+    }
+
+    [Fact]
+    public async Task Delete_collection_by_label_removes_jobs_and_pods()
+    {
+        await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("restore", ["replica", "worker"]), Ns);
+        await ClusterWaits.JobFinished(_client, Ns, "restore");
+        await _client.BatchV1.DeleteCollectionNamespacedJobAsync(Ns, labelSelector: "replica/step=restore", propagationPolicy: "Background");
+        await Eventually.True(async () => (await _client.BatchV1.ListNamespacedJobAsync(Ns)).Items.Count == 0
+                                          && (await _client.CoreV1.ListNamespacedPodAsync(Ns)).Items.Count == 0, "jobs and pods to go");
+    }
+
+    [Fact]
+    public async Task Worker_command_sees_volume_folders_secrets_and_the_mapped_database_service()
+    {
+        var backups = Directory.CreateDirectory(Path.Combine(_cluster.Root, "nfs-db-replica")).FullName;
+        _cluster.MapNfs("10.0.0.5", "/nfs/db-replica", backups);
+        await _client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "database" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "database" }, Ports = [new V1ServicePort { Port = 5432 }] },
+        }, Ns);
+        _cluster.MapService(Ns, "database", "127.0.0.1", 54321);
+        await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "database" },
+            StringData = new Dictionary<string, string> { ["password"] = "pw" },
+        }, Ns);
+
+        // The test stands in for the worker here only to see exactly what it would be given.
+        var seen = new TaskCompletionSource<SimulatedPod>();
+        _cluster.OnPodStart(p => p.OwnerKind == "Job", (pod, _) => { seen.TrySetResult(pod); return Task.FromResult<IAsyncDisposable?>(null); });
+
+        var job = Samples.Job("restore", ["replica", "worker", "restore-db"],
+            ["--backup", "/backups/hourly", "--host", "database", "--port", "5432", "--user", "postgres"]);
+        var container = job.Spec.Template.Spec.Containers[0];
+        container.Env =
+        [
+            new V1EnvVar { Name = "PGPASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "database", Key = "password" } } },
+            new V1EnvVar { Name = "DATABASE_URL", Value = "postgres://postgres@database.staging.svc.cluster.local:5432/frag" },
+        ];
+        container.VolumeMounts = [new V1VolumeMount { Name = "backups", MountPath = "/backups", ReadOnlyProperty = true }];
+        job.Spec.Template.Spec.Volumes = [new V1Volume { Name = "backups", Nfs = new V1NFSVolumeSource { Server = "10.0.0.5", Path = "/nfs/db-replica", ReadOnlyProperty = true } }];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+
+        var pod = await seen.Task.WaitAsync(Eventually.DefaultTimeout);
+        Assert.Equal(["replica", "worker", "restore-db", "--backup", Path.Combine(backups, "hourly"), "--host", "127.0.0.1", "--port", "54321", "--user", "postgres"], pod.Command);
+        Assert.Equal("pw", pod.Environment["PGPASSWORD"]);
+        Assert.Equal("postgres://postgres@127.0.0.1:54321/frag", pod.Environment["DATABASE_URL"]);
+        Assert.Equal("127.0.0.1", pod.Environment["DATABASE_SERVICE_HOST"]);
+        Assert.Equal(backups, pod.MountFolder("/backups"));
+    }
+
+    [Fact]
+    public async Task Missing_secret_keeps_the_container_waiting_with_CreateContainerConfigError()
+    {
+        var job = Samples.Job("restore", ["replica", "worker"]);
+        job.Spec.Template.Spec.Containers[0].Env =
+            [new V1EnvVar { Name = "PGPASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "nope", Key = "password" } } }];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        var pod = await Eventually.Get(async () => await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore"),
+            p => p.Status?.ContainerStatuses?.Single().State?.Waiting?.Reason == "CreateContainerConfigError", "CreateContainerConfigError");
+        var events = await _client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: $"involvedObject.name={pod.Metadata.Name},reason=Failed");
+        Assert.Contains(events.Items, e => e.Message == "Error: secret \"nope\" not found");
+    }
+
+    [Fact]
+    public async Task Unmapped_nfs_export_fails_to_mount()
+    {
+        var job = Samples.Job("media", ["replica", "worker"]);
+        job.Spec.Template.Spec.Containers[0].VolumeMounts = [new V1VolumeMount { Name = "m", MountPath = "/media-backup" }];
+        job.Spec.Template.Spec.Volumes = [new V1Volume { Name = "m", Nfs = new V1NFSVolumeSource { Server = "10.0.0.9", Path = "/nope" } }];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        await Eventually.True(async () => (await _client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: "reason=FailedMount")).Items.Count > 0, "a FailedMount event");
+        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=media");
+        Assert.Equal("Pending", pod.Status.Phase);
+    }
+}

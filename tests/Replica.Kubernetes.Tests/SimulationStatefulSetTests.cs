@@ -1,0 +1,218 @@
+using k8s;
+using k8s.Models;
+using Replica.Kubernetes.Tests.Simulation;
+
+namespace Replica.Kubernetes.Tests;
+
+/// <summary>The simulated StatefulSet controller, PVC provisioning and kubelet, seen through the real client.</summary>
+public sealed class SimulationStatefulSetTests : IAsyncLifetime
+{
+    private SimulatedCluster _cluster = null!;
+    private k8s.Kubernetes _client = null!;
+    private const string Ns = "staging";
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await SimulatedCluster.StartAsync();
+        _client = _cluster.CreateClient();
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _cluster.DisposeAsync();
+        Assert.Empty(_cluster.Faults);
+    }
+
+    [Fact]
+    public async Task StatefulSet_pods_become_ready_and_scale_to_zero_removes_them()
+    {
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "xchem/fragalysis-stack:1.0", replicas: 2), Ns);
+        var sts = await ClusterWaits.StatefulSetReady(_client, Ns, "stack", 2);
+        Assert.Equal(sts.Metadata.Generation, sts.Status.ObservedGeneration);
+
+        var pods = (await _client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: "app=stack")).Items.OrderBy(p => p.Metadata.Name).ToList();
+        Assert.Equal(["stack-0", "stack-1"], pods.Select(p => p.Metadata.Name));
+        foreach (var pod in pods)
+        {
+            Assert.Equal("Running", pod.Status.Phase);
+            Assert.Contains(pod.Status.Conditions, c => c.Type == "Ready" && c.Status == "True");
+            Assert.True(pod.Status.ContainerStatuses.Single().Ready);
+            var owner = pod.Metadata.OwnerReferences.Single();
+            Assert.Equal(("StatefulSet", "stack", sts.Metadata.Uid), (owner.Kind, owner.Name, owner.Uid));
+            Assert.Equal(pod.Metadata.Name, pod.Metadata.Labels["statefulset.kubernetes.io/pod-name"]);
+        }
+
+        await _client.AppsV1.PatchNamespacedStatefulSetScaleAsync(new V1Patch("{\"spec\":{\"replicas\":0}}", V1Patch.PatchType.MergePatch), "stack", Ns)
+            .ContinueWith(t => t.Exception is null ? Task.CompletedTask
+                : _client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch("{\"spec\":{\"replicas\":0}}", V1Patch.PatchType.MergePatch), "stack", Ns))
+            .Unwrap();
+        await Eventually.True(async () => (await _client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: "app=stack")).Items.Count == 0, "stack pods to go after scaling to 0");
+        var scaled = await _client.AppsV1.ReadNamespacedStatefulSetAsync("stack", Ns);
+        Assert.Equal(0, scaled.Status.Replicas);
+        Assert.Null(scaled.Status.ReadyReplicas); // omitted when zero, as on a real cluster
+    }
+
+    [Fact]
+    public async Task Deleting_a_StatefulSet_removes_its_pods()
+    {
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "img:1", replicas: 1), Ns);
+        await ClusterWaits.StatefulSetReady(_client, Ns, "stack", 1);
+        await _client.AppsV1.DeleteNamespacedStatefulSetAsync("stack", Ns, propagationPolicy: "Foreground");
+        await Eventually.True(async () => (await _client.CoreV1.ListNamespacedPodAsync(Ns)).Items.Count == 0
+                                          && (await _client.AppsV1.ListNamespacedStatefulSetAsync(Ns)).Items.Count == 0,
+            "the StatefulSet and its pod to go");
+    }
+
+    [Fact]
+    public async Task Image_pull_failure_is_visible_through_a_watch_and_events()
+    {
+        _cluster.FailImagePull("xchem/fragalysis-stack:bad");
+        var version = (await _client.CoreV1.ListNamespacedPodAsync(Ns)).Metadata.ResourceVersion;
+        using var cts = new CancellationTokenSource(Eventually.DefaultTimeout);
+        var watch = _client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(Ns, watch: true, resourceVersion: version, cancellationToken: cts.Token)
+            .WatchAsync<V1Pod, V1PodList>(cancellationToken: cts.Token);
+
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "xchem/fragalysis-stack:bad", replicas: 1), Ns);
+
+        V1Pod? stuck = null;
+        await foreach (var (_, pod) in watch)
+        {
+            var waiting = pod.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Waiting;
+            if (waiting?.Reason == "ImagePullBackOff") { stuck = pod; break; }
+        }
+        Assert.NotNull(stuck);
+        Assert.Equal("Pending", stuck!.Status.Phase);
+
+        var events = await _client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: $"involvedObject.name={stuck.Metadata.Name}");
+        Assert.Contains(events.Items, e => e.Reason == "Failed" && e.Type == "Warning" && e.Message.Contains("xchem/fragalysis-stack:bad"));
+        Assert.Contains(events.Items, e => e.Reason == "BackOff" && e.InvolvedObject.Kind == "Pod" && e.InvolvedObject.Uid == stuck.Metadata.Uid);
+
+        var logError = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => ClusterWaits.Log(_client, Ns, stuck.Metadata.Name));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, logError.Response.StatusCode);
+        Assert.Contains("is waiting to start", logError.Response.Content);
+    }
+
+    [Fact]
+    public async Task Image_tagged_does_not_exist_fails_to_pull_without_declaration()
+    {
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "xchem/fragalysis-stack:does-not-exist", replicas: 1), Ns);
+        var pod = await Eventually.Get(() => _client.CoreV1.ReadNamespacedPodAsync("stack-0", Ns),
+            p => p.Status?.ContainerStatuses?.Single().State?.Waiting?.Reason == "ImagePullBackOff", "stack-0 in ImagePullBackOff");
+        Assert.Equal("Pending", pod.Status.Phase);
+    }
+
+    [Fact]
+    public async Task Crashing_image_goes_into_CrashLoopBackOff_with_restarts()
+    {
+        _cluster.CrashImage("xchem/fragalysis-stack:crash", exitCode: 3, log: "django: no database");
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "xchem/fragalysis-stack:crash", replicas: 1), Ns);
+        var pod = await Eventually.Get(() => _client.CoreV1.ReadNamespacedPodAsync("stack-0", Ns),
+            p => p.Status?.ContainerStatuses?.Single() is { RestartCount: >= 1, State.Waiting.Reason: "CrashLoopBackOff" }, "stack-0 in CrashLoopBackOff");
+        Assert.Equal(3, pod.Status.ContainerStatuses.Single().LastState.Terminated.ExitCode);
+        Assert.Contains("django: no database", await ClusterWaits.Log(_client, Ns, "stack-0"));
+    }
+
+    [Fact]
+    public async Task Volume_claim_templates_get_bound_pvcs_backed_by_folders()
+    {
+        var sts = Samples.StatefulSet("database", "postgres:15", replicas: 1);
+        sts.Spec.VolumeClaimTemplates =
+        [
+            new V1PersistentVolumeClaim
+            {
+                Metadata = new V1ObjectMeta { Name = "data" },
+                Spec = new V1PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadWriteOnce"],
+                    Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new ResourceQuantity("20Gi") } },
+                },
+            },
+        ];
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(sts, Ns);
+        await ClusterWaits.StatefulSetReady(_client, Ns, "database", 1);
+        var pvc = await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data-database-0", Ns);
+        Assert.Equal("Bound", pvc.Status.Phase);
+        Assert.Equal(SimulatedCluster.DefaultStorageClass, pvc.Spec.StorageClassName);
+        Assert.Equal("20Gi", pvc.Status.Capacity["storage"].ToString());
+        Assert.True(Directory.Exists(_cluster.VolumePath(Ns, "data-database-0")));
+    }
+
+    [Fact]
+    public async Task Pvc_of_an_unbound_storage_class_stays_pending_and_blocks_its_pod()
+    {
+        _cluster.FailStorageClass("nfs-client");
+        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta { Name = "media" },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                StorageClassName = "nfs-client",
+                AccessModes = ["ReadWriteMany"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new ResourceQuantity("300Gi") } },
+            },
+        }, Ns);
+        var sts = Samples.StatefulSet("stack", "img:1", replicas: 1);
+        sts.Spec.Template.Spec.Volumes = [new V1Volume { Name = "media", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "media" } }];
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(sts, Ns);
+
+        var events = await Eventually.Get(() => _client.CoreV1.ListNamespacedEventAsync(Ns),
+            l => l.Items.Any(e => e.Reason == "ProvisioningFailed") && l.Items.Any(e => e.Reason == "FailedScheduling"),
+            "ProvisioningFailed and FailedScheduling events");
+        Assert.Contains(events.Items, e => e.Reason == "ProvisioningFailed" && e.InvolvedObject.Name == "media");
+        Assert.Equal("Pending", (await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("media", Ns)).Status.Phase);
+        var pod = await _client.CoreV1.ReadNamespacedPodAsync("stack-0", Ns);
+        Assert.Contains(pod.Status.Conditions, c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable");
+    }
+
+    [Fact]
+    public async Task Test_callback_runs_the_database_pod_with_its_secret_and_volume_and_maps_the_service()
+    {
+        SimulatedPod? started = null;
+        var stopped = false;
+        _cluster.OnPodStart(p => p.Image.StartsWith("postgres:", StringComparison.Ordinal), (pod, ct) =>
+        {
+            started = pod;
+            File.WriteAllText(Path.Combine(pod.MountFolder("/var/lib/postgresql/data"), "PG_VERSION"), "15");
+            pod.Cluster.MapService(pod.Namespace, "database", "127.0.0.1", 15432);
+            pod.Log("database system is ready to accept connections");
+            return Task.FromResult<IAsyncDisposable?>(new Stopper(() => stopped = true));
+        });
+        await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "database" },
+            StringData = new Dictionary<string, string> { ["password"] = "generated" },
+        }, Ns);
+        var sts = Samples.StatefulSet("database", "postgres:15", replicas: 1);
+        var container = sts.Spec.Template.Spec.Containers[0];
+        container.Env = [new V1EnvVar { Name = "POSTGRES_PASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "database", Key = "password" } } }];
+        container.VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }];
+        sts.Spec.Template.Spec.Volumes = [new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "database" } }];
+        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta { Name = "database" },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new ResourceQuantity("1Gi") } },
+            },
+        }, Ns);
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(sts, Ns);
+        await ClusterWaits.StatefulSetReady(_client, Ns, "database", 1);
+
+        Assert.NotNull(started);
+        Assert.Equal("generated", started!.Environment["POSTGRES_PASSWORD"]);
+        Assert.Equal(("StatefulSet", "database"), (started.OwnerKind, started.OwnerName));
+        Assert.True(File.Exists(Path.Combine(_cluster.VolumePath(Ns, "database"), "PG_VERSION")));
+        Assert.Contains("ready to accept connections", await ClusterWaits.Log(_client, Ns, "database-0"));
+
+        await _client.AppsV1.DeleteNamespacedStatefulSetAsync("database", Ns);
+        await Eventually.True(() => Task.FromResult(stopped), "the test's database to be stopped when its pod goes");
+    }
+
+    private sealed class Stopper(Action stop) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() { stop(); return ValueTask.CompletedTask; }
+    }
+}
