@@ -43,7 +43,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
             run.Info($"stopping the stack (pid {stack.Pid})");
             await stack.StopAsync(TimeSpan.FromSeconds(10));
         }
-        File.Delete(folders.StackFile);
+        if (File.Exists(folders.StackFile)) File.Delete(folders.StackFile);
     }
 
     public async Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run)
@@ -135,7 +135,8 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         var source = config.Source.MediaBackup.LocalPath
             ?? throw new RefusedException($"source.media_backup is {config.Source.MediaBackup}, which the local platform cannot read; give a folder path.");
         var dest = Folders(run.Target).Media;
-        var existed = Directory.Exists(dest);
+        // The stack's start creates the folder (its MEDIA_ROOT), so "exists" means "holds something".
+        var existed = Directory.Exists(dest) && Directory.EnumerateFileSystemEntries(dest).Any();
         run.Info(existed ? $"media volume {dest} exists: copying only what differs from {source}" : $"media volume {dest} is new: copying everything from {source}");
         try
         {
@@ -167,7 +168,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
             run.Info($"deleting the database volume {folders.Database}");
             Directory.Delete(folders.Database, recursive: true);
         }
-        File.Delete(folders.DatabaseFile);
+        if (File.Exists(folders.DatabaseFile)) File.Delete(folders.DatabaseFile);
     }
 
     public Task RemoveMediaAsync(RunContext run)

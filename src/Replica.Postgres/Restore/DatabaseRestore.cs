@@ -171,6 +171,10 @@ internal sealed class DatabaseRestore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A dump that ends inside a COPY (truncated, or a failure elsewhere) leaves that table's
+        // loader waiting for more data: end it with an error so the loader stops and rolls back.
+        _current?.Chunks.Writer.TryComplete(new EndOfStreamException("the restore stopped inside this table's data"));
+        _current = null;
         await _loader.DisposeAsync().ConfigureAwait(false);
         await _main.DisposeAsync().ConfigureAwait(false);
     }
