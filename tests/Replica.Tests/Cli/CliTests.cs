@@ -120,7 +120,7 @@ public class CliTests : IDisposable
     [Fact]
     public async Task A_config_error_names_the_key_and_line_and_exits_2()
     {
-        File.AppendAllText(_ws.ConfigPath, "extra_key: 1\n");
+        File.AppendAllText(_ws.ConfigPath, "\nextra_key: 1\n");
         var r = await Run("status");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("unknown key 'extra_key'", r.Stderr);

@@ -37,7 +37,7 @@ public class LocalStartStopTests
         Assert.Contains("<td>public.auth_user</td><td>48</td>", page);
         var media = t.Workspace.TargetMedia("staging");
         Assert.Empty(TreeComparison.Differences(t.Workspace.MediaBackup, media));
-        Assert.Contains($"<b id=\"media-files\">{Directory.EnumerateFiles(media, "*", SearchOption.AllDirectories).Count()}</b>", page);
+        Assert.Contains($"<b id=\"media-files\">{FilesAsTheStackCounts(media)}</b>", page);
         Assert.Equal(0, result.Media!.FilesUnchanged);
         Assert.True(result.Media.FilesCopied > 300);
         Assert.True(result.Media.SymlinksWritten > 0);
@@ -148,6 +148,19 @@ public class LocalStartStopTests
         Assert.Contains("cannot find settings module", result.Message);
         Assert.Equal("failed", t.Store.Steps(result.RunId).Single(s => s.Name == "start stack").Outcome);
         Assert.Equal("failed", t.Store.FindTarget("staging")!.State);
+    }
+
+    /// <summary>Like Python's os.walk: links to folders are not entered; every other entry is a file.</summary>
+    private static int FilesAsTheStackCounts(string dir)
+    {
+        var n = 0;
+        foreach (var e in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+        {
+            var isDir = e is DirectoryInfo || (e.LinkTarget is not null && Directory.Exists(e.FullName));
+            if (!isDir) n++;
+            else if (e.LinkTarget is null) n += FilesAsTheStackCounts(e.FullName);
+        }
+        return n;
     }
 
     private static long Inode(string path)
