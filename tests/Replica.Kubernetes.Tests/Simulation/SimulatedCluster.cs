@@ -38,8 +38,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Folder holding the volumes and pod scratch space of this simulation.</summary>
     public string Root { get; }
     public SimulationRules Rules { get; } = new();
-    /// <summary>Path of the built replica.dll that Job pods run; defaults to the one beside the test assembly.</summary>
-    public string ReplicaDll { get; set; } = Path.Combine(AppContext.BaseDirectory, "replica.dll");
+    /// <summary>Path of the built replica.dll that worker pods run; defaults to the replica project's own build output.</summary>
+    public string ReplicaDll { get; set; } = ReplicaExecutable.Locate();
     /// <summary>Pause between the simulated steps of a pod (scheduled, started, ready) so watchers see each.</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -49,6 +49,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     {
         _ownsRoot = root is null;
         Root = root ?? Directory.CreateTempSubdirectory("replica-k8s-simulation-").FullName;
+        // Servers a test starts for pods (PostgreSQL runs as the postgres account when the tests run
+        // as root) must be able to reach their volume folders below the root.
+        File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
         _folders = new VolumeFolders(Root);
         var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass));
         var events = new EventRecorder(Store);

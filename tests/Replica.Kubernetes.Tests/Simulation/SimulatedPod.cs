@@ -37,6 +37,12 @@ public sealed class SimulatedPod
         Mounts.TryGetValue(mountPath, out var folder) ? folder
             : throw new InvalidOperationException($"simulation: pod {Namespace}/{Name} has no volume mounted at {mountPath}; mounts: {string.Join(", ", Mounts.Keys)}");
 
+    /// <summary>
+    /// Declares where this pod really listens: every Service whose selector matches the pod then
+    /// leads there (like an Endpoints entry), also Services created later. Forgotten when the pod goes.
+    /// </summary>
+    public void Serve(string host, int port) => Cluster.Rules.ServePod(Namespace, Name, host, port);
+
     /// <summary>Adds a line to the container's log (what `kubectl logs` would show).</summary>
     public void Log(string line) => _log(line);
 

@@ -50,6 +50,13 @@ public sealed class SimulationRules
     public void MapService(string ns, string service, string host, int port) => _services[(ns, service)] = (host, port);
     public IReadOnlyDictionary<(string Ns, string Service), (string Host, int Port)> Services => _services;
 
+    private readonly ConcurrentDictionary<(string Ns, string Pod), (string Host, int Port)> _endpoints = new();
+
+    /// <summary>Where a pod really listens (set by a test's start callback), so Services selecting it reach it.</summary>
+    public void ServePod(string ns, string pod, string host, int port) => _endpoints[(ns, pod)] = (host, port);
+    public void ForgetPod(string ns, string pod) => _endpoints.TryRemove((ns, pod), out _);
+    public (string Host, int Port)? Endpoint(string ns, string pod) => _endpoints.TryGetValue((ns, pod), out var e) ? e : null;
+
     public void OnPodStart(PodStartRule rule)
     {
         lock (_podStarts) _podStarts.Add(rule);

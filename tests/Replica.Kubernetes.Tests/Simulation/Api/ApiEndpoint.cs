@@ -66,8 +66,19 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
         var watch = Query("watch") is "true" or "1";
         var type = route.Type;
 
-        if (route.Subresource is not null and not "status" and not "log")
+        if (route.Subresource is not null and not "status" and not "log" and not "scale"
+            || route.Subresource == "scale" && !ScaleSubresource.Supports(type))
             throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        if (route.Subresource == "scale" && route.Name is not null)
+        {
+            var scale = new ScaleSubresource(operations);
+            return request.Method switch
+            {
+                "GET" => await WriteJsonAsync(http, 200, scale.Get(type, ns, route.Name)),
+                "PUT" or "PATCH" => await WriteJsonAsync(http, 200, scale.Write(type, ns, route.Name, request.ContentType, await ReadNodeAsync(request), dryRun)),
+                _ => throw ApiException.MethodNotAllowed(request.Method, type),
+            };
+        }
         if (route.Subresource == "log")
         {
             if (type.Kind != "Pod" || request.Method != "GET") throw ApiException.MethodNotAllowed(request.Method, type);

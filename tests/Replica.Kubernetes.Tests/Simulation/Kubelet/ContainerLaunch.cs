@@ -132,10 +132,11 @@ public sealed class ContainerLaunch(ObjectStore store, SimulationRules rules)
         {
             var prefix = service.Name()!.ToUpperInvariant().Replace('-', '_');
             var port = (int?)service["spec"]?["ports"]?[0]?["port"];
-            if (rules.Services.TryGetValue((ns, service.Name()!), out var mapped))
+            var mapped = rules.Services.TryGetValue((ns, service.Name()!), out var m) ? m : Endpoint(ns, service);
+            if (mapped is var (host, localPort))
             {
-                env[$"{prefix}_SERVICE_HOST"] = mapped.Host;
-                env[$"{prefix}_SERVICE_PORT"] = mapped.Port.ToString();
+                env[$"{prefix}_SERVICE_HOST"] = host;
+                env[$"{prefix}_SERVICE_PORT"] = localPort.ToString();
             }
             else if ((string?)service["spec"]?["clusterIP"] is { } ip && ip != "None" && port is not null)
             {
@@ -145,18 +146,35 @@ public sealed class ContainerLaunch(ObjectStore store, SimulationRules rules)
         }
     }
 
-    /// <summary>Mapped services a pod can reach: only those whose Service object exists, as DNS would have it.</summary>
+    /// <summary>
+    /// Services a pod can reach on this machine: those a test mapped with MapService, and those whose
+    /// selector matches a Ready pod that declared where it listens (SimulatedPod.Serve). Only Services
+    /// whose object exists count, as DNS would have it.
+    /// </summary>
     private IEnumerable<AddressRewriter.ServiceAddress> ServiceAddresses(string podNamespace)
     {
-        foreach (var ((ns, name), (host, port)) in rules.Services)
-        {
-            var service = store.Get(ResourceTypes.Services, ns, name);
-            if (service is null) continue;
-            var ports = (service["spec"]?["ports"] as JsonArray)?.Select(p => (int?)p?["port"] ?? 0).Where(p => p > 0).ToList() ?? [];
-            var names = new List<string> { $"{name}.{ns}", $"{name}.{ns}.svc", $"{name}.{ns}.svc.cluster.local" };
-            if (ns == podNamespace) names.Add(name);
-            yield return new AddressRewriter.ServiceAddress(names, ports, host, port);
-        }
+        foreach (var ns in store.List(ResourceTypes.Namespaces, null).Items.Select(n => n.Name()!))
+            foreach (var service in store.List(ResourceTypes.Services, ns).Items)
+            {
+                var name = service.Name()!;
+                var target = rules.Services.TryGetValue((ns, name), out var mapped) ? mapped : Endpoint(ns, service);
+                if (target is not var (host, port)) continue;
+                var ports = (service["spec"]?["ports"] as JsonArray)?.Select(p => (int?)p?["port"] ?? 0).Where(p => p > 0).ToList() ?? [];
+                var names = new List<string> { $"{name}.{ns}", $"{name}.{ns}.svc", $"{name}.{ns}.svc.cluster.local" };
+                if (ns == podNamespace) names.Add(name);
+                yield return new AddressRewriter.ServiceAddress(names, ports, host, port);
+            }
+    }
+
+    private (string Host, int Port)? Endpoint(string ns, JsonObject service)
+    {
+        var selector = ObjectMeta.StringMap(service["spec"]?["selector"]);
+        if (selector.Count == 0) return null;
+        var matches = Selectors.LabelSelector.FromMatchLabels(selector);
+        return store.List(ResourceTypes.Pods, ns).Items
+            .Where(p => matches.Matches(p.Labels()) && Controllers.PodState.IsReady(p))
+            .Select(p => rules.Endpoint(ns, p.Name()!))
+            .FirstOrDefault(e => e is not null);
     }
 
     private static string ExpandVariables(string value, IReadOnlyDictionary<string, string> env) =>

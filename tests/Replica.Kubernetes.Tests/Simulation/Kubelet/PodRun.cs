@@ -66,6 +66,7 @@ public sealed class PodRun
         }
         finally
         {
+            _ctx.Rules.ForgetPod(_ns, _name);
             foreach (var handle in _handles)
             {
                 try { await handle.DisposeAsync(); }

@@ -10,7 +10,7 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
     /// <summary>Whether `metadata.generation` tracks spec changes (workload controllers read it).</summary>
-    public bool HasGeneration => Kind is "StatefulSet" or "Job";
+    public bool HasGeneration => Kind is "StatefulSet" or "Job" or "Deployment" or "DaemonSet";
 
     public override string ToString() => QualifiedPlural;
 }
@@ -28,9 +28,13 @@ public static class ResourceTypes
     public static readonly ResourceType ServiceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount", true, false);
     public static readonly ResourceType StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet", true, true);
     public static readonly ResourceType Jobs = new("batch", "v1", "jobs", "Job", true, true);
+    // Stored and served so a production workload of these kinds can be read (its image tag);
+    // no simulated controller runs them.
+    public static readonly ResourceType Deployments = new("apps", "v1", "deployments", "Deployment", true, true);
+    public static readonly ResourceType DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet", true, true);
 
     public static readonly IReadOnlyList<ResourceType> All =
-        [Namespaces, Secrets, ConfigMaps, Services, Pvcs, Pods, Events, ServiceAccounts, StatefulSets, Jobs];
+        [Namespaces, Secrets, ConfigMaps, Services, Pvcs, Pods, Events, ServiceAccounts, StatefulSets, Jobs, Deployments, DaemonSets];
 
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);

@@ -1,0 +1,132 @@
+using System.IO.Compression;
+using System.Text;
+using k8s;
+using k8s.Models;
+using Npgsql;
+using Replica.Kubernetes.Tests.Simulation;
+
+namespace Replica.Kubernetes.Tests;
+
+/// <summary>
+/// The seams end to end: a `database` StatefulSet served by a real PostgreSQL (RunPostgres), and a
+/// Job running the real `replica worker restore-db` from an NFS-mapped backup folder into it
+/// through the `database` Service.
+/// </summary>
+public sealed class SimulationDatabaseTests : IAsyncLifetime
+{
+    private SimulatedCluster _cluster = null!;
+    private k8s.Kubernetes _client = null!;
+    private const string Ns = "staging";
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await SimulatedCluster.StartAsync();
+        _client = _cluster.CreateClient();
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _cluster.DisposeAsync();
+        Assert.Empty(_cluster.Faults);
+    }
+
+    [Fact]
+    public async Task Restore_job_loads_a_backup_into_the_database_statefulset_through_its_service()
+    {
+        _cluster.RunPostgres();
+        var backups = Directory.CreateDirectory(Path.Combine(_cluster.Root, "nfs", "db-replica", "hourly")).Parent!.FullName;
+        WriteGzip(Path.Combine(backups, "hourly", "backup-2026-11-25T02:04:00Z-dumpall.sql.gz"), """
+            --
+            -- PostgreSQL database dump
+            --
+            CREATE TABLE public.target (id integer PRIMARY KEY, name text);
+            INSERT INTO public.target VALUES (1, 'x-ray'), (2, 'fragment');
+            --
+            -- PostgreSQL database dump complete
+            --
+            """);
+        _cluster.MapNfs("10.0.0.5", "/nfs/db-replica", backups);
+
+        await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "database" },
+            StringData = new Dictionary<string, string> { ["PGPASSWORD"] = "generated-secret" },
+        }, Ns);
+        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta { Name = "database-data" },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+            },
+        }, Ns);
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(DatabaseStatefulSet(), Ns);
+        await _client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "database" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "database" }, Ports = [new V1ServicePort { Port = 5432 }] },
+        }, Ns);
+        await ClusterWaits.StatefulSetReady(_client, Ns, "database", 1);
+
+        var job = Samples.Job("restore", ["replica"],
+            ["worker", "restore-db", "--backup", "/backups/hourly/backup-2026-11-25T02:04:00Z-dumpall.sql.gz",
+             "--host", "database", "--port", "5432", "--user", "postgres", "--database", "frag", "--json"]);
+        var container = job.Spec.Template.Spec.Containers[0];
+        container.Env = [new V1EnvVar { Name = "PGPASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "database", Key = "PGPASSWORD" } } }];
+        container.VolumeMounts = [new V1VolumeMount { Name = "backups", MountPath = "/backups", ReadOnlyProperty = true }];
+        job.Spec.Template.Spec.Volumes = [new V1Volume { Name = "backups", Nfs = new V1NFSVolumeSource { Server = "10.0.0.5", Path = "/nfs/db-replica", ReadOnlyProperty = true } }];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+
+        var finished = await ClusterWaits.JobFinished(_client, Ns, "restore");
+        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore");
+        var log = await ClusterWaits.Log(_client, Ns, pod.Metadata.Name);
+        Assert.True(finished.Status.Conditions.Any(c => c.Type == "Complete"), $"the restore Job failed: {KubernetesJson.Serialize(finished.Status)} {KubernetesJson.Serialize(pod.Status)}; its log:\n{log}");
+        Assert.Equal(1, finished.Status.Succeeded);
+        Assert.Equal("Succeeded", pod.Status.Phase);
+
+        var port = int.Parse((await ServicePortSeenBy("database")).ToString());
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Password=generated-secret;Database=frag;Pooling=false");
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM public.target", connection);
+        Assert.Equal(2L, await count.ExecuteScalarAsync());
+    }
+
+    /// <summary>The local port the simulation leads the Service to, as a pod sees it in {SVC}_SERVICE_PORT.</summary>
+    private async Task<int> ServicePortSeenBy(string service)
+    {
+        var seen = new TaskCompletionSource<SimulatedPod>();
+        _cluster.OnPodStart(p => p.Name.StartsWith("probe-", StringComparison.Ordinal), (p, _) => { seen.TrySetResult(p); return Task.FromResult<IAsyncDisposable?>(null); });
+        await _client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { GenerateName = "probe-" },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "probe", Image = "busybox:1" }] },
+        }, Ns);
+        var pod = await seen.Task.WaitAsync(Eventually.DefaultTimeout);
+        return int.Parse(pod.Environment[$"{service.ToUpperInvariant()}_SERVICE_PORT"]);
+    }
+
+    private static V1StatefulSet DatabaseStatefulSet()
+    {
+        var sts = Samples.StatefulSet("database", "postgres:15", replicas: 1);
+        var container = sts.Spec.Template.Spec.Containers[0];
+        container.Env =
+        [
+            new V1EnvVar { Name = "POSTGRES_USER", Value = "postgres" },
+            new V1EnvVar { Name = "POSTGRES_PASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "database", Key = "PGPASSWORD" } } },
+            new V1EnvVar { Name = "PGDATA", Value = "/var/lib/postgresql/data/pgdata" },
+        ];
+        container.VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }];
+        sts.Spec.Template.Spec.Volumes = [new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "database-data" } }];
+        return sts;
+    }
+
+    private static void WriteGzip(string path, string text)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        gzip.Write(Encoding.UTF8.GetBytes(text));
+    }
+}
