@@ -57,6 +57,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         {
             var instance = await PostgresInstance.CreateAsync(Options(folders, record), run.Cancellation);
             run.Info($"new PostgreSQL instance on 127.0.0.1:{record.Port}, data in {folders.Database}" +
+                     (folders.DatabaseRelocated ? $" (the server's account cannot enter {folders.Root}, so its volume lives under {TargetFolders.FallbackVolumes})" : "") +
                      (instance.RunAsUser is { } user && Environment.IsPrivilegedProcess ? $" (server runs as the '{user}' account: PostgreSQL refuses to run as root)" : ""));
         }
         catch (PostgresInstanceException e)
@@ -168,6 +169,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
             run.Info($"deleting the database volume {folders.Database}");
             Directory.Delete(folders.Database, recursive: true);
         }
+        if (folders.DatabaseRelocated) RemoveEmptyParents(folders.Database, TargetFolders.FallbackVolumes);
         if (File.Exists(folders.DatabaseFile)) File.Delete(folders.DatabaseFile);
     }
 
@@ -202,6 +204,15 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         var stackRunning = stack?.IsAlive == true;
         return Task.FromResult(new PlatformState(dbRunning, record?.Endpoint, stackRunning, stack is null ? null : new StackEndpoint(stack.Url),
             Directory.Exists(folders.Media), folders.Media));
+    }
+
+    private static void RemoveEmptyParents(string path, string stopAt)
+    {
+        for (var d = Path.GetDirectoryName(path); d is not null && d.StartsWith(stopAt + "/", StringComparison.Ordinal); d = Path.GetDirectoryName(d))
+        {
+            if (!Directory.Exists(d) || Directory.EnumerateFileSystemEntries(d).Any()) break;
+            Directory.Delete(d);
+        }
     }
 
     private static PostgresInstanceOptions Options(TargetFolders folders, DatabaseRecord record) =>

@@ -15,9 +15,12 @@ internal sealed class TargetFolders(ReplicaConfig config, TargetConfig target)
     /// folder under a private home (e.g. /root) is not, so the volume then lives under
     /// /var/lib/replica instead, keyed by the state folder.
     /// </summary>
-    public string Database => ServerCanReach(Root)
-        ? Path.Combine(Root, "database")
-        : Path.Combine(FallbackVolumes, Key(config.StateDirectory), target.Name, "database");
+    public string Database => DatabaseRelocated
+        ? Path.Combine(FallbackVolumes, Key(config.StateDirectory), target.Name, "database")
+        : Path.Combine(Root, "database");
+
+    /// <summary>Whether the database volume lives under /var/lib/replica because the server's account cannot reach the state folder.</summary>
+    public bool DatabaseRelocated => !ServerCanReach(Root);
 
     public const string FallbackVolumes = "/var/lib/replica/volumes";
 
