@@ -14,19 +14,22 @@ internal readonly record struct CopyOutcome(bool Failed, bool SourceSide, int Er
 /// <summary>
 /// Moves the bytes of one file inside the kernel where it can: copy_file_range (which also
 /// reflinks or offloads on file systems that allow it), then sendfile across file systems,
-/// then plain read/write. Space is reserved first so a full disk shows up before the copy.
+/// then plain read/write. Space for large files is reserved first, so they land in one piece and a full disk shows up
+/// before their copy.
 /// </summary>
 internal static unsafe class ContentCopy
 {
     // Chunks keep cancellation and progress responsive without costing many calls.
     private const int Chunk = 8 << 20;
     private const int BufferSize = 1 << 20;
+    // Small files are left to delayed allocation; reserving them only adds journal work.
+    private const long PreallocateFrom = 1 << 20;
     private static volatile bool _copyFileRangeWorks = true;
     [ThreadStatic] private static byte[]? _buffer;
 
     public static CopyOutcome Run(SyncRun run, int srcFd, int dstFd, long expectedSize, ref long copied)
     {
-        if (expectedSize > 0 && Libc.fallocate(dstFd, Flags.FALLOC_FL_KEEP_SIZE, 0, expectedSize) != 0)
+        if (expectedSize >= PreallocateFrom && Libc.fallocate(dstFd, Flags.FALLOC_FL_KEEP_SIZE, 0, expectedSize) != 0)
         {
             var err = Errno.Last;
             if (Errno.IsNoSpace(err)) return new CopyOutcome(true, false, err);

@@ -23,7 +23,7 @@ internal static class FileCopier
         }
         try
         {
-            Libc.posix_fadvise(srcFd, 0, 0, Flags.POSIX_FADV_SEQUENTIAL);
+            if (job.Source.Size >= 1 << 20) Libc.posix_fadvise(srcFd, 0, 0, Flags.POSIX_FADV_SEQUENTIAL);
             WriteThroughTemporary(run, job, srcFd);
         }
         finally
