@@ -185,7 +185,10 @@ public sealed class ResourceOperations(ObjectStore store, Defaults defaults)
         if (options.PreconditionResourceVersion is not null && options.PreconditionResourceVersion != current.ResourceVersion())
             throw new ApiException(409, "Conflict", $"Precondition failed: ResourceVersion in precondition: {options.PreconditionResourceVersion}, ResourceVersion in object meta: {current.ResourceVersion()}");
         if (options.DryRun) return (200, current);
-        if (current["metadata"]?["deletionTimestamp"] is not null) return (202, current);
+        // The real server answers 200 also when deletion is pending (finalizers, graceful pods);
+        // 202 only for the deprecated orphanDependents=false, which the simulation does not distinguish.
+        // A deletion still pending answers with the object as it now is (deletionTimestamp set).
+        if (current["metadata"]?["deletionTimestamp"] is not null) return (200, current);
 
         // batch/v1 Jobs orphan their pods unless told otherwise: an API compatibility rule of the
         // real server that deletion code must handle (kubectl passes Background for you).
@@ -213,7 +216,7 @@ public sealed class ResourceOperations(ObjectStore store, Defaults defaults)
             if (type.Kind == "Namespace") obj["status"] = new JsonObject { ["phase"] = "Terminating" };
             return obj;
         });
-        return (type.Kind is "Pod" or "Namespace" ? 200 : 202, DeleteAnswer(type, marked));
+        return (200, marked);
     }
 
     public JsonObject DeleteCollection(ResourceType type, string ns, ListOptions list, DeleteOptions options)
@@ -238,7 +241,7 @@ public sealed class ResourceOperations(ObjectStore store, Defaults defaults)
         };
     }
 
-    /// <summary>Pods, Services, PVCs and Namespaces answer with the object; the rest with a Success Status.</summary>
+    /// <summary>An immediate deletion answers with the object for Pods, Services, PVCs and Namespaces, else a Success Status.</summary>
     private static JsonObject DeleteAnswer(ResourceType type, JsonObject obj)
     {
         if (type.Kind is "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace") return obj;
