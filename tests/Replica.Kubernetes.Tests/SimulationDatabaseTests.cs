@@ -87,11 +87,15 @@ public sealed class SimulationDatabaseTests : IAsyncLifetime
         Assert.Equal(1, finished.Status.Succeeded);
         Assert.Equal("Succeeded", pod.Status.Phase);
 
-        var port = int.Parse((await ServicePortSeenBy("database")).ToString());
+        var port = await ServicePortSeenBy("database");
         await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Password=generated-secret;Database=frag;Pooling=false");
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM public.target", connection);
         Assert.Equal(2L, await count.ExecuteScalarAsync());
+
+        // POSTGRES_DB is created on first start, as by the official image.
+        await using var other = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Password=generated-secret;Database=stackdb;Pooling=false");
+        await other.OpenAsync();
     }
 
     /// <summary>The local port the simulation leads the Service to, as a pod sees it in {SVC}_SERVICE_PORT.</summary>
@@ -117,6 +121,7 @@ public sealed class SimulationDatabaseTests : IAsyncLifetime
             new V1EnvVar { Name = "POSTGRES_USER", Value = "postgres" },
             new V1EnvVar { Name = "POSTGRES_PASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "database", Key = "PGPASSWORD" } } },
             new V1EnvVar { Name = "PGDATA", Value = "/var/lib/postgresql/data/pgdata" },
+            new V1EnvVar { Name = "POSTGRES_DB", Value = "stackdb" },
         ];
         container.VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }];
         sts.Spec.Template.Spec.Volumes = [new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "database-data" } }];

@@ -5,8 +5,8 @@ namespace Replica.Kubernetes.Tests.Simulation;
 /// <summary>
 /// Runs a real PostgreSQL for pods of the official `postgres` image, the way that image would:
 /// superuser from POSTGRES_USER (default postgres), password from POSTGRES_PASSWORD (required, as
-/// the image requires it), data in PGDATA (or the first volume mount), an existing data directory
-/// reused. The pod is Ready once the server accepts connections, and Services selecting the pod
+/// the image requires it), POSTGRES_DB created on first start, data in PGDATA (or the first volume
+/// mount), an existing data directory reused. The pod is Ready once the server accepts connections, and Services selecting the pod
 /// lead to it. The server stops when the pod goes.
 /// </summary>
 public static class SimulatedPostgres
@@ -32,10 +32,25 @@ public static class SimulatedPostgres
             instance = PostgresInstance.Open(options);
             await instance.StartAsync(ct);
         }
-        else instance = await PostgresInstance.CreateAsync(options, ct);
+        else
+        {
+            instance = await PostgresInstance.CreateAsync(options, ct);
+            // The official image creates POSTGRES_DB (owned by the superuser) on first initialisation only.
+            if (pod.Environment.GetValueOrDefault("POSTGRES_DB") is { Length: > 0 } database && database != user)
+                await CreateDatabaseAsync(instance, database, ct);
+        }
         pod.Log($"database system is ready to accept connections (simulation: a real PostgreSQL on 127.0.0.1:{instance.Port}, data in {dataDir})");
         pod.Serve("127.0.0.1", instance.Port);
         return new Running(instance);
+    }
+
+    private static async Task CreateDatabaseAsync(PostgresInstance instance, string database, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(instance.ConnectionString());
+        await connection.OpenAsync(ct);
+        var quoted = "\"" + database.Replace("\"", "\"\"") + "\"";
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+        await create.ExecuteNonQueryAsync(ct);
     }
 
     private sealed class Running(PostgresInstance instance) : IAsyncDisposable

@@ -173,12 +173,16 @@ public sealed class PodRun
             Publish();
             if (_restartPolicy == "Never" || (_restartPolicy == "OnFailure" && exitCode == 0)) return;
 
-            var backoff = TimeSpan.FromMilliseconds(Math.Min(2000, Step.TotalMilliseconds * 4 * (1 << Math.Min(attempt, 5))));
-            _ctx.Events.Warning(ResourceTypes.Pods, _pod, "BackOff", $"Back-off restarting failed container {state.Name} in pod {_name}_{_ns}({_uid})", Kubelet, fieldPath);
-            state.Wait("CrashLoopBackOff", $"back-off {backoff.TotalSeconds:0.#}s restarting failed container={state.Name} pod={_name}_{_ns}({_uid})");
+            // Like kubelet: the first restart is immediate, later ones wait in CrashLoopBackOff with a growing back-off.
+            if (attempt > 0)
+            {
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(2000, Step.TotalMilliseconds * 4 * (1 << Math.Min(attempt - 1, 5))));
+                _ctx.Events.Warning(ResourceTypes.Pods, _pod, "BackOff", $"Back-off restarting failed container {state.Name} in pod {_name}_{_ns}({_uid})", Kubelet, fieldPath);
+                state.Wait("CrashLoopBackOff", $"back-off {backoff.TotalSeconds:0.#}s restarting failed container={state.Name} pod={_name}_{_ns}({_uid})");
+                Publish();
+                await Task.Delay(backoff, stop);
+            }
             state.Restarted();
-            Publish();
-            await Task.Delay(backoff, stop);
         }
     }
 
