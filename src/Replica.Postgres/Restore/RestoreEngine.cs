@@ -55,9 +55,15 @@ public sealed class RestoreEngine
         await using var c = await server.OpenAsync("postgres", ct).ConfigureAwait(false);
         if (await TargetServer.ScalarAsync(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", ct, database).ConfigureAwait(false) is not null)
             return;
-        if (await TargetServer.ScalarAsync(c, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", ct, owner).ConfigureAwait(false) is null)
-            throw new RestoreException($"The owner role {owner} for the new database {database} does not exist on {server.Options.Host}:{server.Options.Port}; create it first or choose another --owner.");
         var q = new NpgsqlCommandBuilder();
+        // A fresh instance has only its bootstrap superuser; the owner the caller names (the
+        // application's role) is created so the dump's OWNER TO statements find it. Other roles
+        // the dump needs are not guessed: their absence fails the restore, naming them.
+        if (await TargetServer.ScalarAsync(c, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", ct, owner).ConfigureAwait(false) is null)
+        {
+            await TargetServer.ExecuteAsync(c, $"CREATE ROLE {q.QuoteIdentifier(owner)} LOGIN", ct).ConfigureAwait(false);
+            log?.Invoke($"created role {owner} (the owner of {database}; it had no role on this server)");
+        }
         await TargetServer.ExecuteAsync(c, $"CREATE DATABASE {q.QuoteIdentifier(database)} OWNER {q.QuoteIdentifier(owner)} TEMPLATE template0 ENCODING 'UTF8'", ct).ConfigureAwait(false);
         log?.Invoke($"created database {database} owned by {owner}");
     }
