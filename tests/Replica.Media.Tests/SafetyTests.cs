@@ -53,6 +53,24 @@ public sealed class SafetyTests : IDisposable
         Assert.Empty(TreeSnapshot.MirrorDifferences(_tree.Source, _tree.Destination));
     }
 
+    [Fact]
+    public async Task A_destination_file_hard_linked_outside_is_replaced_not_changed_in_place()
+    {
+        _tree.File("shared", "same bytes", mode: 0b111_111_111);
+        Directory.CreateDirectory(_tree.Destination);
+        var outsideFile = Path.Combine(_outside, "linked");
+        File.WriteAllText(outsideFile, "same bytes");
+        _tree.SetTime("linked", TestTree.FixedTime, root: _outside);
+        TestTree.Run("chmod", "600", outsideFile);
+        TestTree.Run("ln", outsideFile, Path.Combine(_tree.Destination, "shared"));
+        var outsideBefore = TreeSnapshot.Take(_outside)["linked"];
+
+        await _tree.SyncAsync();
+
+        Assert.Equal(outsideBefore.Mirrored, TreeSnapshot.Take(_outside)["linked"].Mirrored);
+        Assert.Empty(TreeSnapshot.MirrorDifferences(_tree.Source, _tree.Destination));
+    }
+
     [Theory]
     [InlineData("dst-inside-src")]
     [InlineData("src-inside-dst")]

@@ -7,6 +7,7 @@ namespace Replica.Media.Native;
 internal struct StatX
 {
     [FieldOffset(0)] public uint Mask;
+    [FieldOffset(16)] public uint Nlink;
     [FieldOffset(20)] public uint Uid;
     [FieldOffset(24)] public uint Gid;
     [FieldOffset(28)] public ushort Mode;

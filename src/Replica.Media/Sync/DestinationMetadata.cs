@@ -45,6 +45,12 @@ internal static unsafe class DestinationMetadata
         if (err != 0) run.DestinationError(node.RelativePath(), "set the owner, mode or time of", err);
     }
 
+    /// <summary>Whether an existing entry already has the metadata <see cref="FixFile"/> would give it.</summary>
+    public static bool Matches(SyncRun run, in EntryStat source, in EntryStat current, bool includeTime) =>
+        (!run.Options.PreserveOwner || current.SameOwner(source))
+        && current.Permissions == source.Permissions
+        && (!includeTime || current.SameTime(source));
+
     /// <summary>Corrects an existing file whose content is already right; true if anything was written.</summary>
     public static bool FixFile(SyncRun run, DirectoryNode node, byte[] name, in EntryStat source, in EntryStat current, bool includeTime)
     {

@@ -95,6 +95,10 @@ internal static class DirectoryChecker
             var same = run.Options.Checksum
                 ? ContentComparer.Equal(run, node, name)
                 : existing.SameTime(source);
+            // A hard-linked file shares its inode with a name we do not own (maybe outside the
+            // destination): its metadata is not ours to change in place, so it is replaced instead.
+            if (same is true && existing.Links > 1 && !DestinationMetadata.Matches(run, source, existing, includeTime: run.Options.Checksum))
+                same = false;
             if (same is true)
             {
                 var changed = DestinationMetadata.FixFile(run, node, name, source, existing, includeTime: run.Options.Checksum);

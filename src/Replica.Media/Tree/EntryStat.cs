@@ -3,7 +3,7 @@ using Replica.Media.Native;
 namespace Replica.Media.Tree;
 
 /// <summary>The metadata a mirror compares and copies, read with statx without following links.</summary>
-internal readonly record struct EntryStat(EntryKind Kind, uint Mode, long Size, long MtimeSec, uint MtimeNsec, uint Uid, uint Gid, ulong Ino)
+internal readonly record struct EntryStat(EntryKind Kind, uint Mode, long Size, long MtimeSec, uint MtimeNsec, uint Uid, uint Gid, ulong Ino, uint Links)
 {
     /// <summary>Permission bits including setuid, setgid and sticky.</summary>
     public uint Permissions => Mode & 0xFFF;
@@ -55,6 +55,6 @@ internal readonly record struct EntryStat(EntryKind Kind, uint Mode, long Size, 
             Flags.S_IFLNK => EntryKind.Symlink,
             _ => EntryKind.Other,
         };
-        return new EntryStat(kind, sx.Mode, sx.Size, sx.MtimeSec, sx.MtimeNsec, sx.Uid, sx.Gid, sx.Ino);
+        return new EntryStat(kind, sx.Mode, sx.Size, sx.MtimeSec, sx.MtimeNsec, sx.Uid, sx.Gid, sx.Ino, sx.Nlink);
     }
 }
