@@ -1,0 +1,18 @@
+using System.Collections.Concurrent;
+using Replica.Core.Progress;
+
+namespace Replica.Kubernetes.Tests.Workflows;
+
+/// <summary>Keeps a run's log lines and step outcomes for assertions.</summary>
+public sealed class CollectedProgress : IRunProgress
+{
+    public ConcurrentQueue<(LogLevel Level, string Message)> Lines { get; } = new();
+    public ConcurrentQueue<(string Step, StepOutcome Outcome, string? Message)> Steps { get; } = new();
+
+    public void StepStarted(string step) { }
+    public void StepFinished(string step, StepOutcome outcome, string? message) => Steps.Enqueue((step, outcome, message));
+    public void Report(ProgressUpdate update) { }
+    public void Log(LogLevel level, string message) => Lines.Enqueue((level, message));
+
+    public string Text => string.Join('\n', Lines.Select(l => $"{l.Level}: {l.Message}"));
+}
