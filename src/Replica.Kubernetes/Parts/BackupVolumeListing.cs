@@ -35,7 +35,7 @@ public sealed class BackupVolumeListing(IKubernetes k, ClusterTarget t, Kubernet
                 var said = logLines.Select(l => l.TrimStart(' ', '|')).LastOrDefault(l => l.StartsWith("replica worker list-backups: ", StringComparison.Ordinal) && !l.Contains("warning:", StringComparison.Ordinal));
                 throw new RefusedException(said is null
                     ? e.Message
-                    : InSourceTerms(said["replica worker list-backups: ".Length..]));
+                    : $"Listing the database backups on {t.DatabaseBackups} (mounted at {ClusterTarget.BackupsMount} in a Job): {InSourceTerms(said["replica worker list-backups: ".Length..])}");
             }
             var listing = WorkerLog.LastObject(log, "backups")
                 ?? throw new RefusedException($"The list-backups Job in namespace {t.Namespace} printed no list; run it by hand with 'kubectl -n {t.Namespace} logs job/{job.Metadata.Name}' to see why.");

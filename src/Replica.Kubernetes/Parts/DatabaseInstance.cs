@@ -25,7 +25,7 @@ public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesP
         await k.AppsV1.CreateNamespacedStatefulSetAsync(DatabaseManifests.StatefulSet(t, run.RunId), t.Namespace, cancellationToken: ct);
         await k.CoreV1.CreateNamespacedServiceAsync(DatabaseManifests.Service(t, run.RunId), t.Namespace, cancellationToken: ct);
         await WorkloadReady.WaitAsync(k, t.Namespace, $"{ReplicaLabels.Select(t.Name, Components.Database)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(run.RunId)}",
-            $"the database StatefulSet {ObjectNames.Database}", options.DatabaseReadyTimeout, options.UnboundClaimGrace, d => log($"database: {d}"), ct);
+            $"the database StatefulSet {ObjectNames.Database}", options.DatabaseReadyTimeout, options.UnboundClaimGrace, run.Progress.Log, d => log($"database: {d}"), ct);
         log($"database ready at {t.DatabaseServiceDns}:{ClusterTarget.DatabasePort}");
         return new DatabaseEndpoint(t.DatabaseServiceDns, ClusterTarget.DatabasePort, t.DatabaseName, ClusterTarget.DatabaseUser, password);
     }

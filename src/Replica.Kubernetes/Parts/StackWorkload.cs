@@ -29,7 +29,7 @@ public sealed class StackWorkload(IKubernetes k, ClusterTarget t, KubernetesPlat
         catch (HttpOperationException e) when (e.IsConflict()) { }
         var timeout = options.StackReadyTimeout ?? TimeSpan.FromSeconds(t.Stack!.ReadyTimeoutSeconds);
         await WorkloadReady.WaitAsync(k, t.Namespace, $"{ReplicaLabels.Select(t.Name, Components.Stack)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(run.RunId)}",
-            $"the stack StatefulSet {ObjectNames.Stack}", timeout, options.UnboundClaimGrace, d => log($"stack: {d}"), ct);
+            $"the stack StatefulSet {ObjectNames.Stack}", timeout, options.UnboundClaimGrace, run.Progress.Log, d => log($"stack: {d}"), ct);
         return new StackEndpoint(StackManifests.Url(t));
     }
 

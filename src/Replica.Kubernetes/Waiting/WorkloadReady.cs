@@ -1,18 +1,28 @@
 using k8s;
 using k8s.Models;
+using Replica.Core.Progress;
+using Replica.Kubernetes.Diagnostics;
 
 namespace Replica.Kubernetes.Waiting;
 
 /// <summary>Waits until a pod of a workload is Ready, failing as soon as one is visibly stuck.</summary>
 public static class WorkloadReady
 {
+    /// <exception cref="Replica.Core.Workflows.ReplicaStepException">a pod is stuck or the timeout passed; the pod's log and events are logged first.</exception>
     public static async Task WaitAsync(IKubernetes k, string ns, string podSelector, string what, TimeSpan timeout,
-        TimeSpan unboundGrace, Action<string>? progress, CancellationToken ct)
+        TimeSpan unboundGrace, Action<LogLevel, string> log, Action<string>? progress, CancellationToken ct)
     {
         var wait = new ChangeWait();
         await using var pods = new ObjectWatch<V1Pod>(WatchedKinds.Pods(k, ns), podSelector, wait.Changed, ct);
         var pending = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        await wait.UntilAsync(() => Check(pods, pending, unboundGrace), () => pods.Failure, timeout, what, progress, ct);
+        try
+        {
+            await wait.UntilAsync(() => Check(pods, pending, unboundGrace), () => pods.Failure, timeout, what, progress, ct);
+        }
+        catch (WaitFailedException e)
+        {
+            throw await StuckPodReport.FailureAsync(k, ns, char.ToUpperInvariant(what[0]) + what[1..], e, log, ct);
+        }
     }
 
     private static WaitCheck Check(ObjectWatch<V1Pod> pods, Dictionary<string, DateTimeOffset> pending, TimeSpan grace)

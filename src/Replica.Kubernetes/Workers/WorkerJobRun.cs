@@ -26,22 +26,12 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         }
         catch (WaitFailedException e)
         {
-            var lastMessage = await ReportAsync(e, log, ct);
-            throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} failed: {e.Message}{(lastMessage is null ? "" : $"; the worker said: {lastMessage.TrimEnd('.')}")}.");
+            var said = await StuckPodReport.LogEvidenceAsync(k, ns, e, log, ct);
+            throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} failed: {e.Message.TrimEnd('.')}{(said is null ? "" : $"; the worker said: {said.TrimEnd('.')}")}; the pod's log and events are in the run log.", e);
         }
         if (pod is null) throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} completed but its pod is gone, so its summary cannot be read.");
         using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, cancellationToken: ct);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(ct);
-    }
-
-    /// <summary>Writes the pod's evidence to the run log; returns the worker's last message line.</summary>
-    public async Task<string?> ReportAsync(WaitFailedException e, Action<LogLevel, string> log, CancellationToken ct)
-    {
-        if (e.Pod is null) return null;
-        var evidence = await PodEvidence.CollectAsync(k, ns, e.Pod, e.Container, ct);
-        foreach (var line in evidence) log(LogLevel.Warning, line);
-        var logLines = await PodEvidence.LastLogLinesAsync(k, ns, e.Pod, e.Container, PodEvidence.LogLines, ct);
-        return WorkerLog.LastMessage(string.Join('\n', logLines));
     }
 }
