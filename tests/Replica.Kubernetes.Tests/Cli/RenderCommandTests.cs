@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using Replica.Kubernetes.Tests.Workflows;
+
+namespace Replica.Kubernetes.Tests.Cli;
+
+/// <summary>
+/// `replica render start` as a user runs it: the real executable, credentials from $KUBECONFIG
+/// pointing at the simulated cluster, production's tag read from its workload.
+/// </summary>
+public sealed class RenderCommandTests : IAsyncLifetime
+{
+    private SimulatedStaging _s = null!;
+
+    public async Task InitializeAsync() => _s = await SimulatedStaging.StartAsync();
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    private async Task<(int Exit, string Out, string Err)> ReplicaAsync(params string[] args)
+    {
+        var kubeconfig = Path.Combine(_s.Folder, "kubeconfig");
+        _s.Cluster.WriteKubeconfig(kubeconfig, "simulation");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _s.Folder };
+        psi.ArgumentList.Add(_s.Cluster.ReplicaDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["KUBECONFIG"] = kubeconfig;
+        psi.Environment.Remove("REPLICA_CONFIG");
+        psi.Environment.Remove("REPLICA_IMAGE");
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Render_prints_the_start_manifests_with_productions_tag_and_changes_nothing()
+    {
+        var before = _s.Cluster.Requests.Count;
+        var (exit, output, error) = await ReplicaAsync("render", "start", "staging", "--config", _s.Config.ConfigPath,
+            "--from-backup", "hourly/backup-2026-11-24T02:04:07Z-dumpall.sql.gz");
+        Assert.True(exit == 0, error);
+
+        var objects = KubernetesYaml.LoadAllFromString(output);
+        var stack = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "stack");
+        Assert.Equal($"{SimulatedStaging.StackImage}:{SimulatedStaging.ProductionTag}", stack.Spec.Template.Spec.Containers[0].Image);
+        var restore = objects.OfType<V1Job>().First().Spec.Template.Spec.Containers[0];
+        Assert.Contains("/backups/hourly/backup-2026-11-24T02:04:07Z-dumpall.sql.gz", restore.Args);
+        Assert.Contains("REPLACE-WITH-A-GENERATED-PASSWORD", output);
+
+        var requests = _s.Cluster.Requests.Skip(before).ToList();
+        Assert.Contains(requests, r => r.Namespace == SimulatedStaging.ProductionNamespace && r.Method == "GET");
+        Assert.DoesNotContain(requests, r => r.IsWrite);
+    }
+
+    [Fact]
+    public async Task Render_refuses_a_tag_other_than_productions()
+    {
+        var (exit, _, error) = await ReplicaAsync("render", "start", "staging", "--config", _s.Config.ConfigPath, "--image-tag", "2026.12.1");
+        Assert.Equal(2, exit);
+        Assert.Contains("2026.12.1", error);
+        Assert.Contains(SimulatedStaging.ProductionTag, error);
+    }
+
+    [Fact]
+    public async Task Render_refuses_a_target_in_productions_namespace()
+    {
+        _s.WriteConfig("""
+              sneaky:
+                platform: kubernetes
+                kubernetes: { context: simulation, namespace: production-stack }
+            """);
+        var (exit, output, error) = await ReplicaAsync("render", "start", "sneaky", "--config", _s.Config.ConfigPath);
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Contains("production's", error);
+    }
+}
