@@ -175,7 +175,7 @@ public sealed class PostgresInstance
         }
         await StopAsync(ct).ConfigureAwait(false);
         // Pages written with fsync=off may still sit only in the OS cache; a clean restart would not flush them.
-        await _tool.RunAsync("initdb", ["--sync-only", "-D", DataDirectory], $"flush the data directory {DataDirectory} to disk", ct).ConfigureAwait(false);
+        await Task.Run(() => FileSystemSync.Flush(DataDirectory), ct).ConfigureAwait(false);
         await StartAsync(ct).ConfigureAwait(false);
         await using (var c = await OpenAsync(ct).ConfigureAwait(false))
             await ExecuteAsync(c, "CHECKPOINT", ct).ConfigureAwait(false);

@@ -36,7 +36,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _context = context;
         Name = name;
         _main = main;
-        _loader = new TableLoader(context.Server, name, context.Options.Jobs, DescribeCopyFailure, context.Cancellation);
+        _loader = new TableLoader(context.Server, name, context.Options.Jobs, LoadStrategy.Default, DescribeCopyFailure, context.Cancellation);
     }
 
     public static async Task<DatabaseRestore> OpenAsync(RestoreContext context, string name)
@@ -54,6 +54,9 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         var isData = type is not null && DataTypes.Contains(type);
         if (SessionSettings.SettingOf(s.Text) is { } setting)
         {
+            // Npgsql speaks UTF-8 only, and COPY data is passed through undecoded.
+            if (setting == "client_encoding" && !s.Text.Contains("'UTF8'", StringComparison.OrdinalIgnoreCase) && !s.Text.Contains("'SQL_ASCII'", StringComparison.OrdinalIgnoreCase))
+                throw _context.Failure(s.Line, "client_encoding", Name, new NotSupportedException($"the dump is encoded as {s.Text[(s.Text.IndexOf('=') + 1)..].Trim().TrimEnd(';')}, and only UTF8 dumps are supported"));
             _settings = _settings.With(setting, s.Text);
             await ExecuteAsync(s, s.Text).ConfigureAwait(false);
             return;
@@ -99,14 +102,14 @@ internal sealed class DatabaseRestore : IAsyncDisposable
 
     public async Task CopyChunkAsync(CopyChunk chunk)
     {
-        // A loader that failed stops reading; its failure, not a stuck write, must surface.
-        var write = _current!.Chunks.Writer.WriteAsync(chunk, _context.Cancellation).AsTask();
-        if (!write.IsCompleted)
-        {
-            var first = await Task.WhenAny(write, _current.Done.Task).ConfigureAwait(false);
-            if (first != write) await _current.Done.Task.ConfigureAwait(false);
-        }
-        await write.ConfigureAwait(false);
+        _context.ReportThrottled(RestorePhase.Data, chunk.Copy.Table);
+        // A failed loader stops reading; its failure, not a write waiting forever, must surface.
+        var write = _current!.Chunks.Writer.WriteAsync(chunk, _context.Cancellation);
+        if (write.IsCompletedSuccessfully) return;
+        var pending = write.AsTask();
+        var first = await Task.WhenAny(pending, _loader.Failure).ConfigureAwait(false);
+        if (first != pending) await _loader.Failure.ConfigureAwait(false);
+        await pending.ConfigureAwait(false);
     }
 
     public void EndCopy(CopyEnd end)
@@ -149,7 +152,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     {
         long line = t.Start.Line;
         // The server names the COPY line that failed ("COPY t, line 5, column c: …"): map it back to the dump.
-        if (e is PostgresException { Where: { } where } && where.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0)
+        if (!t.Split && e is PostgresException { Where: { } where } && where.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0)
         {
             var digits = new string(where[(at + 7)..].TakeWhile(char.IsDigit).ToArray());
             if (long.TryParse(digits, out var n)) line = t.Start.Line + CountLines(t.Start.Text) - 1 + n;

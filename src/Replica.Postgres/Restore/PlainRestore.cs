@@ -84,11 +84,19 @@ internal sealed class PlainRestore(RestoreContext context, DumpSource source, st
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
+            context.Abort();
             throw Translate(e.InnerException, reader);
         }
         catch (Exception e) when (e is InvalidDataException or DumpSyntaxException or EndOfStreamException or IOException)
         {
+            context.Abort();
             throw Translate(e, reader);
+        }
+        catch
+        {
+            // Loaders waiting for data that will never come, and statements still running, stop now.
+            context.Abort();
+            throw;
         }
         finally
         {
@@ -104,6 +112,11 @@ internal sealed class PlainRestore(RestoreContext context, DumpSource source, st
         {
             await db.FinishAsync().ConfigureAwait(false);
             Finished.Add(db);
+        }
+        catch
+        {
+            context.Abort();
+            throw;
         }
         finally { await db.DisposeAsync().ConfigureAwait(false); }
     }

@@ -5,16 +5,33 @@ namespace Replica.Postgres.Restore;
 
 /// <summary>What every part of one restore shares: options, server, cancellation, progress, log, and how failures are worded.</summary>
 internal sealed class RestoreContext(RestoreOptions options, TargetServer server, DumpFlavour flavour, Func<long> compressedRead, long compressedTotal,
-    IProgress<RestoreProgress>? progress, Action<string>? log, CancellationToken ct)
+    IProgress<RestoreProgress>? progress, Action<string>? log, CancellationTokenSource cancellation)
 {
     public RestoreOptions Options => options;
     public TargetServer Server => server;
-    public CancellationToken Cancellation => ct;
+    public CancellationToken Cancellation { get; } = cancellation.Token;
+
+    /// <summary>Stops every connection and reader of this restore; called once it has failed.</summary>
+    public void Abort()
+    {
+        try { cancellation.Cancel(); } catch (ObjectDisposedException) { }
+    }
 
     public void Log(string message) => log?.Invoke(message);
 
-    public void Report(string phase, string? table) =>
+    private long _lastReport;
+
+    public void Report(string phase, string? table)
+    {
+        Volatile.Write(ref _lastReport, Environment.TickCount64);
         progress?.Report(new RestoreProgress(phase, table, compressedRead(), compressedTotal));
+    }
+
+    /// <summary>At most a few reports a second, for events that happen per chunk.</summary>
+    public void ReportThrottled(string phase, string? table)
+    {
+        if (progress is not null && Environment.TickCount64 - Volatile.Read(ref _lastReport) >= 250) Report(phase, table);
+    }
 
     /// <summary>One sentence: the error, the object, the position in the dump, the file.</summary>
     public RestoreException Failure(long line, string what, string database, Exception e)

@@ -19,7 +19,7 @@ public sealed class RestoreEngine
         using var source = DumpSource.Open(o.BackupPath, o.BinDirectory);
         var server = new TargetServer(o);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts.Token);
+        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts);
         log?.Invoke($"restoring {o.BackupPath} ({source.Info.Flavour.ToWire()}{(source.Info.Gzipped ? ", gzip" : "")}) into {o.Host}:{o.Port} with {o.Jobs} connections");
 
         string first;

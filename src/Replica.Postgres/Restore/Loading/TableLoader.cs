@@ -5,8 +5,9 @@ using Npgsql;
 namespace Replica.Postgres.Restore.Loading;
 
 /// <summary>
-/// A pool of connections to one database that COPY tables in parallel: each takes the next table,
-/// streams its chunks to the server, and reads back how many rows the server inserted.
+/// A pool of connections to one database that COPY tables in parallel. Each takes the next table;
+/// an idle one joins the table the reader is filling when its queue backs up, so one big table
+/// does not leave the other connections waiting.
 /// </summary>
 internal sealed class TableLoader : IAsyncDisposable
 {
@@ -14,16 +15,26 @@ internal sealed class TableLoader : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly TargetServer _server;
     private readonly string _database;
+    private readonly LoadStrategy _strategy;
     private readonly Func<TableCopy, Exception, Exception> _describe;
     private readonly CancellationToken _ct;
+    private volatile TableCopy? _filling;
+    private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public TableLoader(TargetServer server, string database, int jobs, Func<TableCopy, Exception, Exception> describe, CancellationToken ct)
+    /// <summary>Faults with the first loading failure, so the reader stops feeding a pool that lost a connection.</summary>
+    public Task Failure => _failure.Task;
+
+    public TableLoader(TargetServer server, string database, int jobs, LoadStrategy strategy, Func<TableCopy, Exception, Exception> describe, CancellationToken ct)
     {
-        _server = server; _database = database; _describe = describe; _ct = ct;
+        _server = server; _database = database; _strategy = strategy; _describe = describe; _ct = ct;
         _workers = Enumerable.Range(0, Math.Max(1, jobs)).Select(_ => Task.Run(WorkAsync, ct)).ToArray();
     }
 
-    public void Enqueue(TableCopy table) => _queue.Writer.TryWrite(table);
+    public void Enqueue(TableCopy table)
+    {
+        _filling = table;
+        _queue.Writer.TryWrite(table);
+    }
 
     /// <summary>Waits for every queued table; the first failure is rethrown.</summary>
     public async Task CompleteAsync()
@@ -38,8 +49,24 @@ internal sealed class TableLoader : IAsyncDisposable
         SessionSettings applied = SessionSettings.Empty;
         try
         {
-            await foreach (var table in _queue.Reader.ReadAllAsync(_ct).ConfigureAwait(false))
+            while (true)
             {
+                TableCopy? table = null;
+                if (_queue.Reader.TryRead(out var next)) { if (next.TryJoin()) table = next; }
+                else if (_strategy.SplitBigTables && _filling is { } filling && filling.Chunks.Reader.Count >= 8 && filling.Sessions is > 0 and < 4 && filling.TryJoin())
+                    table = filling;
+                else if (_queue.Reader.Completion.IsCompleted) break;
+                else
+                {
+                    // Wake for a new table, or shortly after, to see whether the current one needs a hand.
+                    var wait = _queue.Reader.WaitToReadAsync(_ct).AsTask();
+                    if (_strategy.SplitBigTables) await Task.WhenAny(wait, Task.Delay(20, _ct)).ConfigureAwait(false);
+                    else await wait.ConfigureAwait(false);
+                    continue;
+                }
+                if (table is null) continue;
+
+                long loaded = 0;
                 try
                 {
                     conn ??= await _server.OpenAsync(_database, _ct).ConfigureAwait(false);
@@ -48,16 +75,17 @@ internal sealed class TableLoader : IAsyncDisposable
                         foreach (var set in table.Settings.Statements) await TargetServer.ExecuteAsync(conn, set, _ct).ConfigureAwait(false);
                         applied = table.Settings;
                     }
-                    table.LoadedRows = await LoadAsync(conn, table).ConfigureAwait(false);
-                    table.Done.TrySetResult();
+                    loaded = await LoadAsync(conn, table).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     var failure = _describe(table, e);
                     table.Done.TrySetException(failure);
+                    _failure.TrySetException(failure);
                     Drain(table);
                     throw failure;
                 }
+                table.Leave(loaded);
             }
         }
         finally
@@ -70,7 +98,7 @@ internal sealed class TableLoader : IAsyncDisposable
     {
         var name = table.Start.Table;
         await using var tx = await conn.BeginTransactionAsync(_ct).ConfigureAwait(false);
-        if (table.CreatedHere)
+        if (table.CreatedHere && !_strategy.SplitBigTables)
             await TargetServer.ExecuteAsync(conn, $"TRUNCATE ONLY {name}", _ct).ConfigureAwait(false);
         var copySql = table.Start.Text.TrimEnd(';');
         await using (var writer = await conn.BeginTextImportAsync(copySql, _ct).ConfigureAwait(false))
@@ -110,4 +138,10 @@ internal sealed class TableLoader : IAsyncDisposable
         _queue.Writer.TryComplete();
         try { await Task.WhenAll(_workers).ConfigureAwait(false); } catch { /* reported by CompleteAsync */ }
     }
+}
+
+/// <summary>How tables are loaded: one connection per table with WAL skipped (TRUNCATE in the loading transaction), or big tables split over several connections.</summary>
+internal sealed record LoadStrategy(bool SplitBigTables)
+{
+    public static LoadStrategy Default { get; } = new(SplitBigTables: Environment.GetEnvironmentVariable("REPLICA_RESTORE_SPLIT") == "1");
 }

@@ -30,8 +30,11 @@ internal sealed class PostDataRunner(TargetServer server, string database, int j
         }
     }
 
-    private async Task RunParallelAsync(List<DeferredStatement> pending, List<Session> sessions, CancellationToken ct)
+    private async Task RunParallelAsync(List<DeferredStatement> pending, List<Session> sessions, CancellationToken outer)
     {
+        // On the first failure the statements still running are cancelled and awaited: a connection must be idle before it is closed.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        var ct = stop.Token;
         var busy = new Dictionary<string, int>();        // table → running statements (-1: exclusively)
         var running = new Dictionary<Task, (Session Session, DeferredStatement Statement)>();
         var idle = new Queue<Session>(sessions);
@@ -54,7 +57,12 @@ internal sealed class PostDataRunner(TargetServer server, string database, int j
             foreach (var table in doneStatement.Tables)
                 if (busy.TryGetValue(table, out var b) && b > 1) busy[table] = b - 1; else busy.Remove(table);
             idle.Enqueue(doneSession);
-            await done.ConfigureAwait(false); // rethrows the first failure
+            if (done.IsFaulted || done.IsCanceled)
+            {
+                stop.Cancel();
+                try { await Task.WhenAll(running.Keys).ConfigureAwait(false); } catch { /* the first failure is the one reported */ }
+                await done.ConfigureAwait(false);
+            }
         }
     }
 
