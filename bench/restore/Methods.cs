@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Npgsql;
+using Replica.Postgres.Instances;
+using Replica.Postgres.Restore;
+
+/// <summary>A way to restore the backup, timed from a fresh running instance to a verified (and, for tuned instances, durable) result.</summary>
+internal sealed record Method(string Name, bool NeedsRoles, Func<PostgresInstance, BenchOptions, BackupSet, Task> Restore)
+{
+    public async Task<double> RunAsync(BenchOptions o, BackupSet b)
+    {
+        var dir = Path.Combine(o.Work, "instance");
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        Directory.CreateDirectory(o.Work);
+        var pg = await PostgresInstance.CreateAsync(new PostgresInstanceOptions(dir, PostgresInstance.FindFreePort(), "postgres", Methods.Password) { BinDirectory = o.Bin }, CancellationToken.None);
+        try
+        {
+            if (NeedsRoles)
+                await Methods.SqlAsync(pg, "postgres", "CREATE ROLE admin SUPERUSER LOGIN; CREATE ROLE fragalysis LOGIN CREATEDB; CREATE ROLE reader LOGIN;");
+            if (Name == Methods.Floor) { var f = Stopwatch.StartNew(); await Restore(pg, o, b); return f.Elapsed.TotalSeconds; }
+            var clock = Stopwatch.StartNew();
+            await Restore(pg, o, b);
+            var seconds = clock.Elapsed.TotalSeconds;
+            await Methods.CheckRowsAsync(pg, b, Name);
+            return seconds;
+        }
+        finally
+        {
+            await pg.StopAsync(CancellationToken.None);
+            Directory.Delete(dir, true);
+        }
+    }
+}
+
+internal static class Methods
+{
+    public const string Password = "bench-password-not-secret";
+    public const string Original = "original: gunzip -c > dump.sql; psql -f dump.sql template1 (role error tolerated)";
+    public const string Floor = "floor: gunzip -c > /dev/null";
+
+    public static IEnumerable<Method> All(BenchOptions o, BackupSet b) =>
+    [
+        new(Original, false, async (pg, o, b) =>
+        {
+            var sql = Path.Combine(o.Work, "dump.sql");
+            try
+            {
+                await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > '{sql}'");
+                var errors = await ShellAsync(pg, o, $"psql -X -q -f '{sql}' template1 > /dev/null");
+                if (errors.Split('\n').Count(l => l.Contains("ERROR:")) != 1 || !errors.Contains("role \"postgres\" already exists"))
+                    throw new InvalidOperationException($"the original method failed differently than expected: {errors}");
+            }
+            finally { File.Delete(sql); }
+        }),
+        new("streaming: gunzip -c | psql template1", false, async (pg, o, b) =>
+            await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' | psql -X -q template1 > /dev/null")),
+        new($"pg_restore -j{o.Jobs} -d frag (custom dump)", true, async (pg, o, b) =>
+            await ShellAsync(pg, o, $"pg_restore -j{o.Jobs} --exit-on-error -C -d postgres '{b.Custom}'")),
+        new($"pg_restore -j{o.Jobs} into a bulk-load instance, durable hand-over included", true, async (pg, o, b) =>
+        {
+            await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
+            await ShellAsync(pg, o, $"pg_restore -j{o.Jobs} --exit-on-error -C -d postgres '{b.Custom}'");
+            await pg.UseDurableSettingsAsync(CancellationToken.None);
+        }),
+        new($"replica restore, cluster .sql.gz, default instance, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await EngineAsync(pg, o, b.Cluster, null)),
+        new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+        {
+            await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
+            await EngineAsync(pg, o, b.Cluster, null);
+            await pg.UseDurableSettingsAsync(CancellationToken.None);
+        }),
+        new($"replica restore, custom dump, bulk-load instance + durable hand-over, --jobs {o.Jobs}", true, async (pg, o, b) =>
+        {
+            await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
+            await EngineAsync(pg, o, b.Custom, "frag");
+            await pg.UseDurableSettingsAsync(CancellationToken.None);
+        }),
+        new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
+    ];
+
+    private static async Task EngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database)
+    {
+        var report = await new RestoreEngine().RunAsync(
+            new RestoreOptions(backup, "127.0.0.1", pg.Port, "postgres", Password) { Database = database, Owner = database is null ? null : "fragalysis", Jobs = o.Jobs, BinDirectory = o.Bin },
+            null, null, CancellationToken.None);
+        if (!report.Verified) throw new InvalidOperationException("the engine's own verification failed");
+    }
+
+    /// <summary>Runs a shell pipeline against the instance (password through PGPASSWORD); returns its stderr.</summary>
+    private static async Task<string> ShellAsync(PostgresInstance pg, BenchOptions o, string command)
+    {
+        var psi = new ProcessStartInfo("bash", ["-o", "pipefail", "-c", command]) { UseShellExecute = false, RedirectStandardError = true };
+        psi.Environment["PATH"] = o.Bin + ":" + psi.Environment["PATH"];
+        psi.Environment["PGHOST"] = "127.0.0.1";
+        psi.Environment["PGPORT"] = pg.Port.ToString();
+        psi.Environment["PGUSER"] = "postgres";
+        psi.Environment["PGPASSWORD"] = Password;
+        using var p = Process.Start(psi)!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"'{command}' failed ({p.ExitCode}): {err}");
+        return err;
+    }
+
+    public static async Task SqlAsync(PostgresInstance pg, string db, string sql)
+    {
+        await using var c = new NpgsqlConnection(pg.ConnectionString(db));
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task CheckRowsAsync(PostgresInstance pg, BackupSet b, string method)
+    {
+        await using var c = new NpgsqlConnection(pg.ConnectionString("frag"));
+        await c.OpenAsync();
+        foreach (var (table, expected) in b.Rows)
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM public.{table}", c);
+            var n = (long)(await cmd.ExecuteScalarAsync())!;
+            if (n != expected) throw new InvalidOperationException($"{method}: {table} has {n} rows, the source had {expected}");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Npgsql;
+using Replica.Postgres.Instances;
+using Replica.Postgres.Restore;
+
+// Restores one generated backup with each method into a fresh PostgreSQL instance, checks row
+// counts against the source, and prints median seconds and the ratio to the original method.
+var opts = BenchOptions.Parse(args);
+var backups = await BackupSet.EnsureAsync(opts);
+Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups.Cluster).Length / 1048576.0:0.0} MiB), custom {backups.Custom}; {opts.Rounds} rounds, --jobs {opts.Jobs}");
+
+var methods = Methods.All(opts, backups).Where(m => opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
+var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
+for (int round = 1; round <= opts.Rounds; round++)
+{
+    foreach (var m in methods)
+    {
+        var seconds = await m.RunAsync(opts, backups);
+        times[m.Name].Add(seconds);
+        Console.Error.WriteLine($"bench: round {round} {m.Name}: {seconds:0.00} s");
+    }
+}
+
+double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+var original = times.TryGetValue(Methods.Original, out var o) ? Median(o) : double.NaN;
+Console.WriteLine($"| scale {opts.Scale}: {new FileInfo(backups.Cluster).Length / 1048576.0:0} MiB .sql.gz, {opts.Rounds} rounds, {Environment.ProcessorCount} cores | median s | runs | vs original |");
+Console.WriteLine("|---|---|---|---|");
+foreach (var m in methods)
+{
+    var med = Median(times[m.Name]);
+    var ratio = m.Name == Methods.Floor || double.IsNaN(original) ? "" : $"{original / med:0.00}×";
+    Console.WriteLine($"| {m.Name} | {med:0.00} | {string.Join(" ", times[m.Name].Select(t => t.ToString("0.0")))} | {ratio} |");
+}
