@@ -1,21 +1,32 @@
 using System.ComponentModel;
 using Replica.Cli.Output;
+using Replica.Core.Progress;
+using Replica.Core.Workflows;
 using Spectre.Console.Cli;
 
 namespace Replica.Cli.Commands;
 
-[Description("Refresh a target from production: new database restored from a backup, stack on production's tag, media synced.")]
-public sealed class StartCommand : AsyncCommand<StartSettings>
+/// <summary>A command that runs one workflow: live progress while it runs, the closing summary, the exit code.</summary>
+public abstract class WorkflowCommand<TSettings> : AsyncCommand<TSettings> where TSettings : ReplicaSettings
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, StartSettings settings, CancellationToken cancellationToken)
+    protected abstract Task<RunResult> RunAsync(TargetWorkflows workflows, TSettings settings, IRunProgress progress, CancellationToken ct);
+
+    public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
         using var cancel = Cancellation.FromConsole(cancellationToken);
         var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.StartAsync(settings.ToRequest(), progress, cancel.Token);
+        var result = await RunAsync(env.Workflows, settings, progress, cancel.Token);
         progress.Finish();
         return RunSummary.Print(result, Console.Out);
     }
+}
+
+[Description("Refresh a target from production: new database restored from a backup, stack on production's tag, media synced.")]
+public sealed class StartCommand : WorkflowCommand<StartSettings>
+{
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, StartSettings settings, IRunProgress progress, CancellationToken ct) =>
+        workflows.StartAsync(settings.ToRequest(), progress, ct);
 }
 
 public sealed class StopSettings : TargetSettings
@@ -26,31 +37,17 @@ public sealed class StopSettings : TargetSettings
 }
 
 [Description("Stop a target: stack and database go (with the database volume); the media volume stays.")]
-public sealed class StopCommand : AsyncCommand<StopSettings>
+public sealed class StopCommand : WorkflowCommand<StopSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, StopSettings settings, CancellationToken cancellationToken)
-    {
-        var env = CommandEnvironment.Load(settings);
-        using var cancel = Cancellation.FromConsole(cancellationToken);
-        var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.StopAsync(settings.Target, settings.RemoveMedia, progress, cancel.Token);
-        progress.Finish();
-        return RunSummary.Print(result, Console.Out);
-    }
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, StopSettings settings, IRunProgress progress, CancellationToken ct) =>
+        workflows.StopAsync(settings.Target, settings.RemoveMedia, progress, ct);
 }
 
 [Description("Stop a target, delete its media, and remove every trace of it (run history is kept).")]
-public sealed class WipeCommand : AsyncCommand<TargetSettings>
+public sealed class WipeCommand : WorkflowCommand<TargetSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, TargetSettings settings, CancellationToken cancellationToken)
-    {
-        var env = CommandEnvironment.Load(settings);
-        using var cancel = Cancellation.FromConsole(cancellationToken);
-        var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.WipeAsync(settings.Target, progress, cancel.Token);
-        progress.Finish();
-        return RunSummary.Print(result, Console.Out);
-    }
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, TargetSettings settings, IRunProgress progress, CancellationToken ct) =>
+        workflows.WipeAsync(settings.Target, progress, ct);
 }
 
 public sealed class UpgradeSettings : TargetSettings
@@ -66,15 +63,8 @@ public sealed class UpgradeSettings : TargetSettings
 }
 
 [Description("Redeploy only the stack of a running target on another image tag.")]
-public sealed class UpgradeCommand : AsyncCommand<UpgradeSettings>
+public sealed class UpgradeCommand : WorkflowCommand<UpgradeSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, UpgradeSettings settings, CancellationToken cancellationToken)
-    {
-        var env = CommandEnvironment.Load(settings);
-        using var cancel = Cancellation.FromConsole(cancellationToken);
-        var progress = ConsoleProgress.ForConsole();
-        var result = await env.Workflows.UpgradeAsync(settings.Target, settings.ImageTag!, progress, cancel.Token);
-        progress.Finish();
-        return RunSummary.Print(result, Console.Out);
-    }
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, UpgradeSettings settings, IRunProgress progress, CancellationToken ct) =>
+        workflows.UpgradeAsync(settings.Target, settings.ImageTag!, progress, ct);
 }
