@@ -14,21 +14,28 @@ public static class PodEvidence
     {
         var lines = new List<string>();
         var log = await LastLogLinesAsync(k, ns, pod, container, LogLines, ct);
+        var previous = false;
+        if (log.Count == 0)
+        {
+            // A container in CrashLoopBackOff has restarted: what it said before dying is in the previous log.
+            log = await LastLogLinesAsync(k, ns, pod, container, LogLines, ct, previous: true);
+            previous = log.Count > 0;
+        }
         if (log.Count == 0) lines.Add($"pod {pod}: no log (the container did not start or wrote nothing)");
         else
         {
-            lines.Add($"pod {pod}: last {log.Count} log line(s):");
+            lines.Add($"pod {pod}: last {log.Count} log line(s){(previous ? " of the previous (crashed) container" : "")}:");
             lines.AddRange(log.Select(l => "  | " + l));
         }
         lines.AddRange(await EventsAsync(k, ns, pod, ct));
         return lines;
     }
 
-    public static async Task<IReadOnlyList<string>> LastLogLinesAsync(IKubernetes k, string ns, string pod, string? container, int count, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> LastLogLinesAsync(IKubernetes k, string ns, string pod, string? container, int count, CancellationToken ct, bool previous = false)
     {
         try
         {
-            using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: container, tailLines: count, cancellationToken: ct);
+            using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: container, tailLines: count, previous: previous ? true : null, cancellationToken: ct);
             using var reader = new StreamReader(stream);
             var text = await reader.ReadToEndAsync(ct);
             return text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).TakeLast(count).ToList();

@@ -20,6 +20,7 @@ public static class StuckPodReport
             var evidence = await PodEvidence.CollectAsync(k, ns, e.Pod, e.Container, budget.Token);
             foreach (var line in evidence) log(LogLevel.Warning, line);
             var logLines = await PodEvidence.LastLogLinesAsync(k, ns, e.Pod, e.Container, PodEvidence.LogLines, budget.Token);
+            if (logLines.Count == 0) logLines = await PodEvidence.LastLogLinesAsync(k, ns, e.Pod, e.Container, PodEvidence.LogLines, budget.Token, previous: true);
             return WorkerLog.LastMessage(string.Join('\n', logLines));
         }
         catch (Exception x) when (x is OperationCanceledException or HttpRequestException)

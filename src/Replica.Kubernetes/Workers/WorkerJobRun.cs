@@ -22,6 +22,7 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         string? pod;
         try
         {
+            await using var follower = new JobLogFollower(k, ns, name, line => log(LogLevel.Info, $"{what}: {line}"), ct);
             pod = await JobFinished.WaitAsync(k, ns, name, timeout, unboundGrace, d => log(LogLevel.Debug, $"Job {name}: {d}"), ct);
         }
         catch (WaitFailedException e)

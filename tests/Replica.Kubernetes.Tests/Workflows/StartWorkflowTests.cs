@@ -60,6 +60,12 @@ public sealed class StartWorkflowTests : IAsyncLifetime
         Assert.True(result.Media!.FilesCopied > 0);
         Assert.Equal(0, result.Media.FilesUnchanged);
 
+        // The workers' progress lines reach the run log while their Jobs run; their JSON summaries do not.
+        var log = _s.Store.Log(result.RunId).Select(l => l.Message).ToList();
+        Assert.Contains(log, l => l.StartsWith("restore: restore-db:", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("\"files_copied\"", StringComparison.Ordinal) || l.Contains("\"total_seconds\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains(result.Database!.Password, StringComparison.Ordinal));
+
         Assert.Empty(_s.WritesIn(SimulatedStaging.ProductionNamespace));
         Assert.Empty(_s.Cluster.Faults);
     }

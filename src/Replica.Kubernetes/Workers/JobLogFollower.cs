@@ -1,0 +1,66 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Replica.Kubernetes.Manifests;
+using Replica.Kubernetes.Waiting;
+
+namespace Replica.Kubernetes.Workers;
+
+/// <summary>
+/// Follows a worker Job's pod log while the Job runs, so the run log shows the worker's progress
+/// lines (a restore of a large backup runs for an hour). The `--json` summary is not forwarded.
+/// </summary>
+public sealed class JobLogFollower : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _loop;
+
+    public JobLogFollower(IKubernetes k, string ns, string job, Action<string> line, CancellationToken ct)
+    {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _loop = Task.Run(() => RunAsync(k, ns, job, line, _stop.Token));
+    }
+
+    private static async Task RunAsync(IKubernetes k, string ns, string job, Action<string> line, CancellationToken ct)
+    {
+        try
+        {
+            var pod = await FirstStartedPodAsync(k, ns, job, ct);
+            if (pod is null) return;
+            using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, follow: true, cancellationToken: ct);
+            using var reader = new StreamReader(stream);
+            var inSummary = false;
+            while (await reader.ReadLineAsync(ct) is { } text)
+            {
+                // The summary is one object, on one line or indented over several.
+                if (text.StartsWith('{')) { inSummary = !text.TrimEnd().EndsWith('}'); continue; }
+                if (inSummary) { if (text.StartsWith('}')) inSummary = false; continue; }
+                if (text.Length > 0) line(text);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException) { } // progress only: the outcome comes from the Job
+    }
+
+    /// <summary>The Job's pod once its container has started (before that there is no log to follow).</summary>
+    private static async Task<string?> FirstStartedPodAsync(IKubernetes k, string ns, string job, CancellationToken ct)
+    {
+        var changed = new SemaphoreSlim(0);
+        await using var pods = new ObjectWatch<V1Pod>(WatchedKinds.Pods(k, ns), $"{ReplicaLabels.Job}={job}", () => changed.Release(), ct);
+        while (true)
+        {
+            var started = pods.Objects.FirstOrDefault(p => p.Status?.Phase is "Running" or "Succeeded" or "Failed");
+            if (started is not null) return started.Metadata.Name;
+            if (pods.Failure is not null) return null;
+            await changed.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Lets the last lines arrive, then stops following.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(2))) != _loop) await _stop.CancelAsync();
+        try { await _loop; } catch (OperationCanceledException) { }
+        _stop.Dispose();
+    }
+}
