@@ -255,4 +255,34 @@ public sealed class SimulationCrudTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespacedSecretAsync("a", "staging"));
         Assert.Equal(HttpStatusCode.NotFound, e.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task Read_only_namespace_refuses_writes_like_rbac_and_allows_reads()
+    {
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "production-stack" } });
+        await _client.CoreV1.CreateNamespacedSecretAsync(Secret("django"), "production-stack");
+        _cluster.ReadOnlyNamespace("production-stack");
+
+        Assert.NotNull(await _client.CoreV1.ReadNamespacedSecretAsync("django", "production-stack"));
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.DeleteNamespacedSecretAsync("django", "production-stack"));
+        Assert.Equal(HttpStatusCode.Forbidden, e.Response.StatusCode);
+        var status = KubernetesJson.Deserialize<V1Status>(e.Response.Content);
+        Assert.Equal("Forbidden", status.Reason);
+        Assert.Contains("cannot delete resource \"secrets\"", status.Message);
+        await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.DeleteNamespaceAsync("production-stack"));
+    }
+
+    [Fact]
+    public async Task One_kubeconfig_can_hold_contexts_of_two_simulated_clusters()
+    {
+        await using var other = await SimulatedCluster.StartAsync();
+        var path = Path.Combine(_cluster.Root, "two-contexts");
+        Kubeconfig.Write(path, "dev-cluster", [("prod-cluster", _cluster, null), ("dev-cluster", other, "dev-alan")]);
+
+        using var prod = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, "prod-cluster"));
+        using var dev = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        Assert.Contains((await prod.CoreV1.ListNamespaceAsync()).Items, n => n.Metadata.Name == "staging");
+        Assert.DoesNotContain((await dev.CoreV1.ListNamespaceAsync()).Items, n => n.Metadata.Name == "staging");
+        Assert.Equal("dev-alan", KubernetesClientConfiguration.BuildConfigFromConfigFile(path).Namespace);
+    }
 }

@@ -158,4 +158,16 @@ public sealed class SimulationJobTests : IAsyncLifetime
         var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=media");
         Assert.Equal("Pending", pod.Status.Phase);
     }
+
+    [Fact]
+    public async Task Following_a_worker_log_streams_until_the_container_ends()
+    {
+        await _client.BatchV1.CreateNamespacedJobAsync(Samples.Job("restore", ["replica", "worker", "restore-db"]), Ns);
+        var pod = await Eventually.Get(async () => await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore"),
+            p => p.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Waiting is null && p.Status?.ContainerStatuses is not null, "the worker to start");
+        using var stream = await _client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, Ns, follow: true);
+        using var reader = new StreamReader(stream);
+        var text = await reader.ReadToEndAsync().WaitAsync(Eventually.DefaultTimeout);
+        Assert.Contains("PGPASSWORD", text);
+    }
 }

@@ -140,4 +140,42 @@ public sealed class SimulationWatchTests : IAsyncLifetime
         cts.Cancel();
         Assert.Equal("b", seen.Single().Object.Metadata.Name);
     }
+
+    [Fact]
+    public async Task Watch_from_a_compacted_resource_version_gets_a_410_error_event()
+    {
+        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        _cluster.CompactHistory();
+
+        Exception? error = null;
+        var seen = 0;
+        await foreach (var _ in _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, resourceVersion: version)
+                           .WatchAsync<V1ConfigMap, V1ConfigMapList>(onError: e => error = e))
+            seen++;
+        Assert.Equal(0, seen);
+        var gone = Assert.IsType<KubernetesException>(error);
+        Assert.Equal(410, gone.Status.Code);
+        Assert.Equal("Expired", gone.Status.Reason);
+    }
+
+    [Fact]
+    public async Task Dropped_watches_end_and_can_resume_from_the_last_version()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        var first = new List<V1ConfigMap>();
+        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true).WatchAsync<V1ConfigMap, V1ConfigMapList>();
+        using var guard = new CancellationTokenSource(Eventually.DefaultTimeout);
+        await foreach (var (_, map) in stream.WithCancellation(guard.Token))
+        {
+            first.Add(map);
+            _cluster.DropWatches();
+        }
+        Assert.False(guard.IsCancellationRequested, "the dropped watch should have ended");
+
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("b", "1"), "staging");
+        var resumed = await Collect(_client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, resourceVersion: first[^1].Metadata.ResourceVersion)
+            .WatchAsync<V1ConfigMap, V1ConfigMapList>(), s => s.Count >= 1);
+        Assert.Equal("b", resumed[0].Object.Metadata.Name);
+    }
 }

@@ -56,7 +56,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass));
         var events = new EventRecorder(Store);
         var logs = new PodLogBook();
-        _endpoint = new ApiEndpoint(operations, Store, logs, Token, _shutdown.Token);
+        _endpoint = new ApiEndpoint(operations, Store, logs, Rules, Token, _shutdown.Token);
         _kubelet = new SimulatedKubelet(new KubeletContext(this, Store, Rules, new PodVolumes(Store, Rules, _folders, Root),
             new ContainerLaunch(Store, Rules), logs, events, () => ReplicaDll, () => StepDelay));
         _controllers = new ControllerLoop(Store,
@@ -136,6 +136,15 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// </summary>
     public void OnPodStart(Func<SimulatedPod, bool> match, Func<SimulatedPod, CancellationToken, Task<IAsyncDisposable?>> start) =>
         Rules.OnPodStart(new PodStartRule(match, start));
+
+    /// <summary>Writes in this namespace are refused with 403 Forbidden, as under a read-only Role (production's namespace).</summary>
+    public void ReadOnlyNamespace(string ns) => Rules.ReadOnlyNamespace(ns);
+
+    /// <summary>Ends every open watch stream now; clients must watch again (from their last resourceVersion).</summary>
+    public void DropWatches() => _endpoint.DropWatches();
+
+    /// <summary>Forgets the change history (etcd compaction): watching from an older resourceVersion then gets a 410 ERROR event.</summary>
+    public void CompactHistory() => Store.Compact();
 
     // ---- observation ------------------------------------------------------------------------
 

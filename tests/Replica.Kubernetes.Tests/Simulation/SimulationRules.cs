@@ -17,6 +17,12 @@ public sealed class SimulationRules
     private readonly ConcurrentDictionary<(string Ns, string Service), (string Host, int Port)> _services = new();
     private readonly List<PodStartRule> _podStarts = new();
 
+    private readonly ConcurrentDictionary<string, bool> _readOnlyNamespaces = new(StringComparer.Ordinal);
+
+    /// <summary>Writes in this namespace are refused with 403, as for a client whose Role there only reads.</summary>
+    public void ReadOnlyNamespace(string ns) => _readOnlyNamespaces[ns] = true;
+    public bool IsReadOnly(string? ns) => ns is not null && _readOnlyNamespaces.ContainsKey(ns);
+
     public void FailImagePull(string image) => _unpullable[image] = true;
 
     /// <summary>Declared unpullable, or tagged `does-not-exist`.</summary>

@@ -8,9 +8,17 @@ using Replica.Kubernetes.Tests.Simulation.Store;
 namespace Replica.Kubernetes.Tests.Simulation.Api;
 
 /// <summary>Maps one HTTP request onto a verb of the simulated API server and writes its answer.</summary>
-public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store, PodLogBook logs, string bearerToken, CancellationToken shutdown)
+public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store, PodLogBook logs, SimulationRules rules, string bearerToken, CancellationToken shutdown)
 {
     private readonly List<RequestRecord> _requests = new();
+    private CancellationTokenSource _watches = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+
+    /// <summary>Ends every open watch stream, as an API server restart or a load balancer would.</summary>
+    public void DropWatches()
+    {
+        var old = Interlocked.Exchange(ref _watches, CancellationTokenSource.CreateLinkedTokenSource(shutdown));
+        old.Cancel();
+    }
 
     public IReadOnlyList<RequestRecord> Requests { get { lock (_requests) return _requests.ToList(); } }
 
@@ -85,12 +93,15 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
             return await PodLogEndpoint.WriteAsync(http, store, logs, ns, route.Name!, Query, shutdown);
         }
         var statusOnly = route.Subresource == "status";
+        var targetNamespace = route.Namespace ?? (type.Kind == "Namespace" ? route.Name : null);
+        if (request.Method is "POST" or "PUT" or "PATCH" or "DELETE" && rules.IsReadOnly(targetNamespace))
+            throw Forbidden(request.Method, type, route, targetNamespace!);
 
         switch (request.Method)
         {
             case "GET" when watch:
                 var options = ListOptions.From(Query, type);
-                await WatchStream.WriteAsync(http, store, type, route.Namespace, route.Name, options, shutdown);
+                await WatchStream.WriteAsync(http, store, type, route.Namespace, route.Name, options, _watches.Token);
                 return 200;
             case "GET" when route.Name is null:
                 return await WriteJsonAsync(http, 200, operations.List(type, route.Namespace, ListOptions.From(Query, type)));
@@ -114,6 +125,21 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
             default:
                 throw ApiException.MethodNotAllowed(request.Method, type);
         }
+    }
+
+    /// <summary>The real RBAC refusal, for the simulation's token user.</summary>
+    private static ApiException Forbidden(string method, ResourceType type, ApiRoute route, string ns)
+    {
+        var verb = method switch
+        {
+            "POST" => "create", "PUT" => "update", "PATCH" => "patch",
+            _ => route.Name is null ? "deletecollection" : "delete",
+        };
+        var resource = route.Subresource is { } sub ? $"{type.Plural}/{sub}" : type.Plural;
+        var subject = route.Name is null ? type.Plural : $"{type.Plural} \"{route.Name}\"";
+        return new ApiException(403, "Forbidden",
+            $"{subject} is forbidden: User \"system:serviceaccount:replica:replica\" cannot {verb} resource \"{resource}\" in API group \"{type.Group}\" in the namespace \"{ns}\"",
+            new JsonObject { ["name"] = route.Name, ["group"] = type.Group, ["kind"] = type.Plural });
     }
 
     private static async Task<JsonNode?> ReadNodeAsync(HttpRequest request)

@@ -113,6 +113,7 @@ public sealed class ObjectStore
             else if (sinceVersion is long since && since < _version)
             {
                 var oldest = _history.Count > 0 ? _history.Peek().ResourceVersion : _version + 1;
+                // After compaction nothing older than the current version can be replayed.
                 if (since < oldest - 1)
                     throw ApiException.Gone($"too old resource version: {since} ({oldest - 1})");
                 foreach (var change in _history)
@@ -121,6 +122,12 @@ public sealed class ObjectStore
             _subscribers.Add(sub);
             return sub;
         }
+    }
+
+    /// <summary>Forgets the change history, as etcd compaction does: a watch from an older resourceVersion then gets 410.</summary>
+    public void Compact()
+    {
+        lock (_gate) _history.Clear();
     }
 
     internal void Unsubscribe(StoreSubscription sub)
