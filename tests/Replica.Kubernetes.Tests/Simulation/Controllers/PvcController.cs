@@ -62,10 +62,9 @@ public sealed class PvcController(ObjectStore store, SimulationRules rules, Volu
         if (inUse) return;
         var remaining = (claim["metadata"]?["finalizers"] as JsonArray)?.Where(f => (string?)f != "kubernetes.io/pvc-protection").ToList() ?? [];
         if (remaining.Count > 0) return;
-        if (store.TryDelete(ResourceTypes.Pvcs, ns, name) is not null)
-        {
-            var folder = folders.For(ns, name);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
+        // The data goes first, so whoever sees the claim gone also finds its folder gone.
+        var folder = folders.For(ns, name);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        store.TryDelete(ResourceTypes.Pvcs, ns, name);
     }
 }

@@ -17,8 +17,10 @@ public static class PodStatusBuilder
         var now = ObjectMeta.Now();
         var allEnded = containers.All(c => c.Terminated is not null);
         string phase;
-        if (restartPolicy != "Always" && allEnded && containers.Count > 0)
-            phase = containers.All(c => (int?)c.Terminated!["exitCode"] == 0) ? "Succeeded" : "Failed";
+        var allSucceeded = allEnded && containers.All(c => (int?)c.Terminated!["exitCode"] == 0);
+        // Under OnFailure a failed container is restarted, so only success ends the pod; under Never either does.
+        if (containers.Count > 0 && allEnded && (restartPolicy == "Never" || restartPolicy == "OnFailure" && allSucceeded))
+            phase = allSucceeded ? "Succeeded" : "Failed";
         else if (containers.Count > 0 && containers.All(c => c.EverStarted)) phase = "Running";
         else phase = "Pending";
         status["phase"] = phase;
