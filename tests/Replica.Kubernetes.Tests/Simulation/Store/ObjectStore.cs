@@ -138,12 +138,14 @@ public sealed class ObjectStore
     /// <summary>
     /// Gives the object its new resourceVersion and stores it as parsed JSON, so every number reads
     /// back as any numeric type (a value built in code as int cannot be read as long otherwise).
+    /// The clone of the parsed tree has every node materialised: stored objects are read by several
+    /// watch streams at once, and a freshly parsed JsonObject initialises itself lazily on first read.
     /// </summary>
     private JsonObject Stamp(JsonObject obj)
     {
         _version++;
         obj.Metadata()["resourceVersion"] = _version.ToString(CultureInfo.InvariantCulture);
-        return (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
+        return (JsonObject)JsonNode.Parse(obj.ToJsonString())!.DeepClone();
     }
 
     private void Publish(ChangeType type, ResourceType resource, string ns, JsonObject stored, JsonObject? previous)
