@@ -20,7 +20,10 @@ public sealed class MediaVolume(IKubernetes k, ClusterTarget t, KubernetesPlatfo
         {
             if (existing.Metadata.DeletionTimestamp is not null)
                 throw new Replica.Core.Workflows.ReplicaStepException($"The media claim {t.Namespace}/{t.MediaClaim} is being deleted; wait until it is gone, then start again.");
-            log($"media claim {t.MediaClaim} exists{(ReplicaLabels.IsManaged(existing.Metadata) ? "" : " (not created by replica; used as it is, never deleted)")}: only changes are copied");
+            var managed = ReplicaLabels.IsManaged(existing.Metadata);
+            if (managed && existing.Metadata.Labels.TryGetValue(ReplicaLabels.Run, out var by) && by == ReplicaLabels.RunValue(run))
+                return; // created earlier in this run (for the stack)
+            log($"media claim {t.MediaClaim} exists{(managed ? "" : " (not created by replica; used as it is, never deleted)")}: only changes are copied");
             return;
         }
         log($"creating media claim {t.MediaClaim} ({t.MediaSize}{(t.StorageClass is null ? "" : $", storage class {t.StorageClass}")})");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using Replica.Kubernetes.Tests.Workflows;
@@ -16,23 +15,7 @@ public sealed class RenderCommandTests : IAsyncLifetime
     public async Task InitializeAsync() => _s = await SimulatedStaging.StartAsync();
     public async Task DisposeAsync() => await _s.DisposeAsync();
 
-    private async Task<(int Exit, string Out, string Err)> ReplicaAsync(params string[] args)
-    {
-        var kubeconfig = Path.Combine(_s.Folder, "kubeconfig");
-        _s.Cluster.WriteKubeconfig(kubeconfig, "simulation");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _s.Folder };
-        psi.ArgumentList.Add(_s.Cluster.ReplicaDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["KUBECONFIG"] = kubeconfig;
-        psi.Environment.Remove("REPLICA_CONFIG");
-        psi.Environment.Remove("REPLICA_IMAGE");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Exit, string Out, string Err)> ReplicaAsync(params string[] args) => ReplicaCli.RunAsync(_s, args);
 
     [Fact]
     public async Task Render_prints_the_start_manifests_with_productions_tag_and_changes_nothing()
