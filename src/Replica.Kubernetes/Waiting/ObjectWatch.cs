@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace Replica.Kubernetes.Waiting;
@@ -12,7 +11,8 @@ namespace Replica.Kubernetes.Waiting;
 /// </summary>
 public sealed class ObjectWatch<T> : IAsyncDisposable where T : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly ConcurrentDictionary<string, T> _objects = new(StringComparer.Ordinal);
+    // Replaced whole on each list, so a reader never sees the moment between clearing and refilling.
+    private volatile ConcurrentDictionary<string, T> _objects = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
     private readonly Action _changed;
@@ -41,8 +41,9 @@ public sealed class ObjectWatch<T> : IAsyncDisposable where T : IKubernetesObjec
             try
             {
                 var (items, rv) = await kind.List(selector, ct);
-                _objects.Clear();
-                foreach (var o in items) _objects[o.Metadata.Name] = o;
+                var listed = new ConcurrentDictionary<string, T>(StringComparer.Ordinal);
+                foreach (var o in items) listed[o.Metadata.Name] = o;
+                _objects = listed;
                 _listed = true;
                 failures = 0;
                 _changed();
@@ -57,7 +58,7 @@ public sealed class ObjectWatch<T> : IAsyncDisposable where T : IKubernetesObjec
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or KubernetesException)
+            catch (Exception e) // a refused or dropped request, a client-side timeout, an undecodable event
             {
                 // An expired resourceVersion (410) or a dropped connection: list again after a short pause.
                 if (++failures >= 5 && !_listed || failures >= 30)
