@@ -80,14 +80,14 @@ public sealed class SimulationStatefulSetTests : IAsyncLifetime
             var waiting = pod.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Waiting;
             if (waiting?.Reason == "ImagePullBackOff") { stuck = pod; break; }
         }
-        Assert.NotNull(stuck);
-        Assert.Equal("Pending", stuck!.Status.Phase);
+        var pending = Assert.IsType<V1Pod>(stuck);
+        Assert.Equal("Pending", pending.Status.Phase);
 
-        var events = await _client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: $"involvedObject.name={stuck.Metadata.Name}");
+        var events = await _client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: $"involvedObject.name={pending.Metadata.Name}");
         Assert.Contains(events.Items, e => e.Reason == "Failed" && e.Type == "Warning" && e.Message.Contains("xchem/fragalysis-stack:bad"));
-        Assert.Contains(events.Items, e => e.Reason == "BackOff" && e.InvolvedObject.Kind == "Pod" && e.InvolvedObject.Uid == stuck.Metadata.Uid);
+        Assert.Contains(events.Items, e => e.Reason == "BackOff" && e.InvolvedObject.Kind == "Pod" && e.InvolvedObject.Uid == pending.Metadata.Uid);
 
-        var logError = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => ClusterWaits.Log(_client, Ns, stuck.Metadata.Name));
+        var logError = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => ClusterWaits.Log(_client, Ns, pending.Metadata.Name));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, logError.Response.StatusCode);
         Assert.Contains("is waiting to start", logError.Response.Content);
     }

@@ -178,4 +178,19 @@ public sealed class SimulationWatchTests : IAsyncLifetime
             .WatchAsync<V1ConfigMap, V1ConfigMapList>(), s => s.Count >= 1);
         Assert.Equal("b", resumed[0].Object.Metadata.Name);
     }
+
+    /// <summary>The generated watch methods of KubernetesClient 21 (the ones not marked obsolete) work the same way.</summary>
+    [Fact]
+    public async Task Generated_WatchList_method_sees_added_and_deleted()
+    {
+        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        using var cts = new CancellationTokenSource();
+        var stream = _client.CoreV1.WatchListNamespacedConfigMapAsync("staging", labelSelector: "app=replica", resourceVersion: version, cancellationToken: cts.Token);
+        var collecting = Collect(stream, s => s.Any(e => e.Type == WatchEventType.Deleted));
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("m", "1"), "staging");
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("m", "staging");
+        var seen = await collecting;
+        cts.Cancel();
+        Assert.Equal([WatchEventType.Added, WatchEventType.Deleted], seen.Select(e => e.Type));
+    }
 }
