@@ -285,4 +285,25 @@ public sealed class SimulationCrudTests : IAsyncLifetime
         Assert.DoesNotContain((await dev.CoreV1.ListNamespaceAsync()).Items, n => n.Metadata.Name == "staging");
         Assert.Equal("dev-alan", KubernetesClientConfiguration.BuildConfigFromConfigFile(path).Namespace);
     }
+
+    [Fact]
+    public async Task Https_simulation_is_trusted_through_the_kubeconfig_certificate_authority()
+    {
+        await using var secure = await SimulatedCluster.StartAsync(https: true);
+        Assert.Equal("https", secure.Server.Scheme);
+        var path = Path.Combine(secure.Root, "config");
+        secure.WriteKubeconfig(path, "prod-cluster");
+        using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, "prod-cluster"));
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "staging" } });
+        var stream = client.CoreV1.WatchListNamespaceAsync(fieldSelector: "metadata.name=staging");
+        await foreach (var (type, ns) in stream)
+        {
+            Assert.Equal((WatchEventType.Added, "staging"), (type, ns.Metadata.Name));
+            break;
+        }
+
+        // A client that does not trust the simulation's certificate is refused, as with a real cluster.
+        using var http = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri(secure.Server, "version")));
+    }
 }

@@ -3,8 +3,9 @@ using System.Text;
 namespace Replica.Kubernetes.Tests.Simulation;
 
 /// <summary>
-/// Writes a kubeconfig whose contexts point at simulated clusters over plain HTTP with a bearer
-/// token, so code under test loads it exactly as it would a real one
+/// Writes a kubeconfig whose contexts point at simulated clusters (plain HTTP, or HTTPS with the
+/// simulation's certificate as certificate-authority-data) with a bearer token, so code under test
+/// loads it exactly as it would a real one
 /// (KubernetesClientConfiguration.BuildConfigFromConfigFile).
 /// </summary>
 public static class Kubeconfig
@@ -23,6 +24,8 @@ public static class Kubeconfig
             yaml.AppendLine($"- name: {Quote(context)}");
             yaml.AppendLine("  cluster:");
             yaml.AppendLine($"    server: {Quote(cluster.Server.ToString().TrimEnd('/'))}");
+            if (cluster.Certificate is { } certificate)
+                yaml.AppendLine($"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(Api.ServingCertificate.Pem(certificate)))}");
         }
         yaml.AppendLine("users:");
         foreach (var (context, cluster, _) in list)

@@ -45,7 +45,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     internal ObjectStore Store { get; } = new();
 
-    private SimulatedCluster(string? root)
+    /// <summary>The serving certificate when the simulation speaks HTTPS (the kubeconfig then carries it as the CA).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; }
+
+    private SimulatedCluster(string? root, bool https)
     {
         _ownsRoot = root is null;
         Root = root ?? Directory.CreateTempSubdirectory("replica-k8s-simulation-").FullName;
@@ -71,18 +74,25 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        if (https) Certificate = ServingCertificate.Create();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (Certificate is not null) listen.UseHttps(Certificate);
+        }));
         _app = builder.Build();
         _app.Run(_endpoint.HandleAsync);
     }
 
-    /// <summary>Starts a simulated cluster with the namespaces a fresh cluster has (default, kube-system).</summary>
-    public static async Task<SimulatedCluster> StartAsync(string? root = null)
+    /// <summary>
+    /// Starts a simulated cluster with the namespaces a fresh cluster has (default, kube-system).
+    /// <paramref name="https"/> serves TLS with a self-signed certificate that the kubeconfig trusts, as a real cluster would.
+    /// </summary>
+    public static async Task<SimulatedCluster> StartAsync(string? root = null, bool https = false)
     {
-        var cluster = new SimulatedCluster(root);
+        var cluster = new SimulatedCluster(root, https);
         await cluster._app.StartAsync();
         var address = cluster._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        cluster.Server = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        cluster.Server = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
         foreach (var ns in new[] { "default", "kube-system", "kube-public" })
             cluster.Seed(ResourceTypes.Namespaces, "", new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ns } });
         cluster._controllers.Start();
