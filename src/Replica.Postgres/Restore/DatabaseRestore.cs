@@ -18,7 +18,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     private readonly NpgsqlConnection _main;
     private readonly TableLoader _loader;
     private readonly List<TableCopy> _tables = [];
-    private readonly List<DeferredStatement> _deferred = [];
+    private readonly PostDataScheduler _postData;
     private readonly HashSet<string> _createdTables = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private SessionSettings _settings = SessionSettings.Empty;
@@ -36,7 +36,9 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _context = context;
         Name = name;
         _main = main;
-        _loader = new TableLoader(context.Server, name, context.Options.Jobs, LoadStrategy.Default, DescribeCopyFailure, context.Cancellation);
+        _loader = new TableLoader(context.Server, name, context.Options.Jobs, new LoadStrategy(context.Options.SplitLargeTables), DescribeCopyFailure, context.Cancellation);
+        _postData = new PostDataScheduler(context.Server, name, context.Options.Jobs, DescribeStatementFailure, context.Cancellation);
+        context.ReadAhead?.Attach(name, _postData);
     }
 
     public static async Task<DatabaseRestore> OpenAsync(RestoreContext context, string name)
@@ -64,7 +66,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         if (isData) MarkDataStarted();
         if (_dataStarted is not null && !isData)
         {
-            _deferred.Add(new DeferredStatement(s, _settings));
+            _postData.Add(new DeferredStatement(s, _settings));
             return;
         }
         if (type == "TABLE" && s.Text.StartsWith("CREATE TABLE ", StringComparison.Ordinal))
@@ -94,8 +96,11 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     public void BeginCopy(CopyStart copy)
     {
         MarkDataStarted();
-        _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table));
-        _tables.Add(_current);
+        var table = _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table));
+        _tables.Add(table);
+        // Its indexes and keys may start as soon as its rows are committed, while other tables still load.
+        table.Done.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully) _postData.TableLoaded(copy.Table, table.Bytes); },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _loader.Enqueue(_current);
         _context.Report(RestorePhase.Data, copy.Table);
     }
@@ -129,9 +134,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         var dataEnded = _clock.Elapsed;
         DataTime = dataEnded - _dataStarted.Value;
         _context.Report(RestorePhase.IndexesAndConstraints, null);
-        var sizes = _tables.GroupBy(t => t.Start.Table).ToDictionary(g => g.Key, g => g.Sum(t => t.Bytes));
-        await new PostDataRunner(_context.Server, Name, _context.Options.Jobs, DescribeStatementFailure)
-            .RunAsync(_deferred, sizes, ct).ConfigureAwait(false);
+        _postData.AllDataLoaded();
+        await _postData.CompleteAsync().ConfigureAwait(false);
         PostDataTime = _clock.Elapsed - dataEnded;
     }
 
@@ -179,6 +183,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _current?.Chunks.Writer.TryComplete(new EndOfStreamException("the restore stopped inside this table's data"));
         _current = null;
         await _loader.DisposeAsync().ConfigureAwait(false);
+        await _postData.DisposeAsync().ConfigureAwait(false);
         await _main.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -11,6 +11,9 @@ internal sealed class RestoreContext(RestoreOptions options, TargetServer server
     public TargetServer Server => server;
     public CancellationToken Cancellation { get; } = cancellation.Token;
 
+    /// <summary>Indexes and keys learnt ahead of the main reader, when the backup can be read twice cheaply.</summary>
+    public PostData.PostDataReadAhead? ReadAhead { get; init; }
+
     /// <summary>Stops every connection and reader of this restore; called once it has failed.</summary>
     public void Abort()
     {

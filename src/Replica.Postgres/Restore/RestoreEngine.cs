@@ -19,7 +19,6 @@ public sealed class RestoreEngine
         using var source = DumpSource.Open(o.BackupPath, o.BinDirectory);
         var server = new TargetServer(o);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts);
         log?.Invoke($"restoring {o.BackupPath} ({source.Info.Flavour.ToWire()}{(source.Info.Gzipped ? ", gzip" : "")}) into {o.Host}:{o.Port} with {o.Jobs} connections");
 
         string first;
@@ -30,6 +29,8 @@ public sealed class RestoreEngine
             await EnsureDatabaseAsync(server, first, o.Owner ?? o.User, log, cts.Token).ConfigureAwait(false);
         }
 
+        using var readAhead = o.ReadPostDataAhead ? PostData.PostDataReadAhead.Start(o.BackupPath, o.BinDirectory, source.Info, first) : null;
+        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts) { ReadAhead = readAhead };
         var plain = new PlainRestore(context, source, first);
         try
         {

@@ -29,7 +29,8 @@ internal sealed class DumpSource : IDisposable
         _decoder = decoder; _feeder = feeder; _decoderErrors = decoderErrors;
     }
 
-    public static DumpSource Open(string path, string binDirectory)
+    /// <param name="postDataOnly">for custom dumps: decode only the post-data section (indexes, constraints, grants …).</param>
+    public static DumpSource Open(string path, string binDirectory, bool postDataOnly = false)
     {
         DumpInfo info;
         try { info = DumpSniffer.Inspect(path); }
@@ -46,6 +47,13 @@ internal sealed class DumpSource : IDisposable
         };
         // Script output to stdout: pg_restore only decodes here, it never connects.
         foreach (var a in new[] { "--file=-", "--exit-on-error" }) psi.ArgumentList.Add(a);
+        if (postDataOnly)
+        {
+            // pg_restore skips the data blocks of a seekable file, so the post-data arrives in a moment.
+            psi.ArgumentList.Add("--section=post-data");
+            psi.ArgumentList.Add(path);
+            psi.RedirectStandardInput = false;
+        }
         psi.Environment.Remove("PGPASSWORD");
         Process decoder;
         try { decoder = Process.Start(psi)!; }
@@ -55,6 +63,11 @@ internal sealed class DumpSource : IDisposable
             throw new RestoreException($"Cannot run pg_restore from {binDirectory} to read the custom-format dump {path} ({e.Message}); install the PostgreSQL client package.", e);
         }
         var errors = decoder.StandardError.ReadToEndAsync();
+        if (postDataOnly)
+        {
+            decoded.Dispose();
+            return new DumpSource(path, info, file, total, new ReadAheadStream(decoder.StandardOutput.BaseStream), decoder, Task.CompletedTask, errors);
+        }
         var feeder = Task.Run(async () =>
         {
             try

@@ -36,7 +36,13 @@ internal sealed class TableCopy(CopyStart start, SessionSettings settings, bool 
     {
         lock (_gate)
         {
-            if (_closed || Chunks.Reader.Completion.IsCompleted) return false;
+            if (_closed) return false;
+            if (Chunks.Reader.Completion.IsCompleted)
+            {
+                // Nothing left to load (an empty table, or others took every chunk): the table is done once nobody loads it.
+                if (_sessions == 0) { _closed = true; Done.TrySetResult(); }
+                return false;
+            }
             if (_sessions > 0) Split = true;
             _sessions++;
             return true;

@@ -98,9 +98,15 @@ internal sealed class TableLoader : IAsyncDisposable
     {
         var name = table.Start.Table;
         await using var tx = await conn.BeginTransactionAsync(_ct).ConfigureAwait(false);
-        if (table.CreatedHere && !_strategy.SplitBigTables)
-            await TargetServer.ExecuteAsync(conn, $"TRUNCATE ONLY {name}", _ct).ConfigureAwait(false);
         var copySql = table.Start.Text.TrimEnd(';');
+        if (table.CreatedHere && !_strategy.SplitBigTables)
+        {
+            // A table emptied in this transaction needs no WAL under wal_level=minimal, and its rows can be
+            // written frozen: index builds and foreign-key checks then skip setting hint bits on every row.
+            await TargetServer.ExecuteAsync(conn, $"TRUNCATE ONLY {name}", _ct).ConfigureAwait(false);
+            var kind = await TargetServer.ScalarAsync(conn, "SELECT relkind::text FROM pg_catalog.pg_class WHERE oid = $1::text::regclass", _ct, name).ConfigureAwait(false);
+            if (kind is "r") copySql += " WITH (FREEZE)";
+        }
         await using (var writer = await conn.BeginTextImportAsync(copySql, _ct).ConfigureAwait(false))
         {
             // The dump's bytes are already COPY text: pass them through untouched, without decoding to chars.
@@ -140,8 +146,9 @@ internal sealed class TableLoader : IAsyncDisposable
     }
 }
 
-/// <summary>How tables are loaded: one connection per table with WAL skipped (TRUNCATE in the loading transaction), or big tables split over several connections.</summary>
-internal sealed record LoadStrategy(bool SplitBigTables)
-{
-    public static LoadStrategy Default { get; } = new(SplitBigTables: Environment.GetEnvironmentVariable("REPLICA_RESTORE_SPLIT") == "1");
-}
+/// <summary>
+/// How tables are loaded: by default one connection per table, truncated in its loading transaction so
+/// that minimal WAL skips logging and rows are written frozen. Splitting big tables over several
+/// connections gives that up; on 2 cores it measured no faster, so it is off unless asked for.
+/// </summary>
+internal sealed record LoadStrategy(bool SplitBigTables);
