@@ -49,9 +49,11 @@ internal static unsafe class Descriptors
     }
 
     /// <summary>Owner write and search on a directory we must change (root needs none of this).</summary>
-    public static void EnsureWritable(int dirFd)
+    /// <returns>true if the mode was changed.</returns>
+    public static bool EnsureWritable(int dirFd)
     {
         if (Tree.EntryStat.Read(dirFd, out var stat) == 0 && (stat.Permissions & 0b111_000_000) != 0b111_000_000)
-            Libc.fchmod(dirFd, stat.Permissions | 0b111_000_000);
+            return Libc.fchmod(dirFd, stat.Permissions | 0b111_000_000) == 0;
+        return false;
     }
 }

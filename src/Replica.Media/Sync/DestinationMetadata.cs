@@ -27,7 +27,9 @@ internal static unsafe class DestinationMetadata
     {
         var fd = node.DestinationFd;
         var source = node.Source;
-        if (EntryStat.Read(fd, out var current) != 0) return;
+        EntryStat current;
+        if (!node.Changed && node.DestinationSeen is { } seen) current = seen;
+        else if (EntryStat.Read(fd, out current) != 0) return;
         var err = 0;
         var ownerChanged = false;
         if (run.Options.PreserveOwner && !current.SameOwner(source))

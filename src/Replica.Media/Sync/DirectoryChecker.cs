@@ -75,7 +75,8 @@ internal static class DirectoryChecker
             case EntryKind.Directory:
                 if (destination is { Kind: not EntryKind.Directory } other && !TreeDeleter.Delete(run, node, name, other.Kind)) return;
                 node.Retain();
-                run.Queue.AddDirectory(new DirectoryNode(node, name, source, createDestination: destination is not { Kind: EntryKind.Directory }));
+                var existing = destination is { Kind: EntryKind.Directory } ? destination : null;
+                run.Queue.AddDirectory(new DirectoryNode(node, name, source, createDestination: existing is null) { DestinationSeen = existing });
                 break;
             case EntryKind.Symlink:
                 SymlinkWriter.Mirror(run, node, name, source, destination);
@@ -144,14 +145,18 @@ internal static class DirectoryChecker
         if (node.CreateDestination)
         {
             var err = Descriptors.MakeDirectory(parent.DestinationFd, name);
-            if (err == 0) SyncCounters.Add(ref run.Counters.DirsCreated);
+            if (err == 0)
+            {
+                SyncCounters.Add(ref run.Counters.DirsCreated);
+                parent.MarkChanged();
+            }
             else if (Native.Errno.IsNoSpace(err)) { run.DiskFull(0); return false; }
             else if (err != Native.Errno.EEXIST) { run.DestinationError(node.RelativePath(), "create folder", err); return false; }
         }
         fd = Descriptors.OpenDirectory(parent.DestinationFd, name);
         if (fd < 0) { run.DestinationError(node.RelativePath(), "open folder", Native.Errno.Last); return false; }
         node.DestinationFd = fd;
-        if (!run.Privileged) Descriptors.EnsureWritable(fd);
+        if (!run.Privileged && Descriptors.EnsureWritable(fd)) node.MarkChanged();
         return true;
     }
 }

@@ -12,6 +12,7 @@ namespace Replica.Media.Sync;
 internal sealed class DirectoryNode
 {
     private int _pending = 1; // the node's own listing
+    private volatile bool _changed;
 
     public DirectoryNode(DirectoryNode? parent, byte[]? name, in EntryStat source, bool createDestination)
     {
@@ -29,6 +30,18 @@ internal sealed class DirectoryNode
     public EntryStat Source { get; }
 
     public bool CreateDestination { get; }
+
+    /// <summary>The destination folder's metadata as seen when its parent was compared, if it existed.</summary>
+    public EntryStat? DestinationSeen { get; init; }
+
+    /// <summary>
+    /// True once an entry was created, replaced or deleted inside the destination folder (which
+    /// moves its mtime) or its mode was changed; otherwise <see cref="DestinationSeen"/> is still
+    /// current and finishing the folder needs no extra stat.
+    /// </summary>
+    public bool Changed => _changed;
+
+    public void MarkChanged() => _changed = true;
 
     public int SourceFd { get; set; } = -1;
 

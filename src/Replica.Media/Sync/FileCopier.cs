@@ -49,6 +49,7 @@ internal static class FileCopier
             return;
         }
 
+        node.MarkChanged();
         var landed = false;
         long copied = 0;
         try

@@ -27,6 +27,7 @@ internal static unsafe class SymlinkWriter
         }
         if (destination is { Kind: EntryKind.Directory } && !TreeDeleter.Delete(run, node, name, EntryKind.Directory)) return;
 
+        node.MarkChanged();
         var temp = TempName.Next();
         fixed (byte* t = target)
         fixed (byte* p = temp)
