@@ -13,6 +13,7 @@ app.Configure(c =>
 {
     c.SetApplicationName("replica");
     c.PropagateExceptions();
+    c.Settings.StrictParsing = true; // an unknown or misspelt option is an error, never silently ignored
     c.AddCommand<StartCommand>("start").WithExample("start", "staging").WithExample("start", "staging", "--db-only");
     c.AddCommand<StopCommand>("stop").WithExample("stop", "staging");
     c.AddCommand<WipeCommand>("wipe");

@@ -30,7 +30,9 @@ public class StartSettings : TargetSettings
 
     [CommandOption("--max-age-hours <N>")]
     [Description("refuse a backup older than N hours")]
-    public int? MaxAgeHours { get; init; }
+    public string? MaxAgeHoursText { get; init; }
+
+    public int? MaxAgeHours => int.TryParse(MaxAgeHoursText, out var n) ? n : null;
 
     [CommandOption("--db-only")]
     [Description("restore the database and start the stack, but do not sync the media")]
@@ -39,8 +41,8 @@ public class StartSettings : TargetSettings
     public Core.Workflows.StartRequest ToRequest() => new(Target, ImageTag, FromBackup, MaxAgeHours, DbOnly);
 
     public override Spectre.Console.ValidationResult Validate() =>
-        MaxAgeHours is <= 0
-            ? Spectre.Console.ValidationResult.Error("--max-age-hours must be a positive number of hours.")
+        MaxAgeHoursText is not null && MaxAgeHours is not > 0
+            ? Spectre.Console.ValidationResult.Error($"--max-age-hours must be a positive whole number of hours, not '{MaxAgeHoursText}'.")
             : base.Validate();
 }
 

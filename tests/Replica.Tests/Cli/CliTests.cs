@@ -109,6 +109,8 @@ public class CliTests : IDisposable
     [InlineData("logs no-such-run", "no run 'no-such-run'")]
     [InlineData("start", "TARGET")]
     [InlineData("frobnicate", "frobnicate")]
+    [InlineData("start staging --bogus", "Unknown option 'bogus'")]
+    [InlineData("start staging --max-age-hours soon", "positive whole number of hours, not 'soon'")]
     public async Task Bad_input_exits_2_with_one_sentence(string args, string expected)
     {
         var r = await Run(args.Split(' '));
