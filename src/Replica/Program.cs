@@ -34,6 +34,13 @@ app.Configure(c =>
     c.AddCommand<LogsCommand>("logs");
 });
 
+// A command is needed: show the help, and exit 2 like any other incomplete input.
+if (args is [] or ["plan"] or ["render"])
+{
+    await app.RunAsync([.. args, "--help"]);
+    return 2;
+}
+
 try
 {
     return await app.RunAsync(args);
