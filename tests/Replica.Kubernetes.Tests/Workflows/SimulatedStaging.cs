@@ -43,6 +43,9 @@ public sealed class SimulatedStaging : IAsyncDisposable
         UnboundClaimGrace = TimeSpan.FromSeconds(1),
     };
 
+    /// <summary>When set, database pods wait for it before their server starts (the pod stays not Ready).</summary>
+    public TaskCompletionSource? DatabaseGate { get; set; }
+
     /// <summary>The PostgreSQL servers started for database pods, newest last.</summary>
     public List<PostgresInstance> Databases { get; } = new();
 
@@ -69,6 +72,8 @@ public sealed class SimulatedStaging : IAsyncDisposable
         cluster.MapNfs(NfsServer, "/exports/media-replica", s.MediaBackup);
         s.WriteConfig(extraTargets);
         await s.SeedProductionAsync();
+        // Production's namespace is read-only for replica, as under the Role of docs/kubernetes.md: a write would get 403.
+        cluster.ReadOnlyNamespace(ProductionNamespace);
         s._seedRequests = cluster.Requests.Count;
         s.PlayDatabasePods();
         s.PlayStackPods();
@@ -141,6 +146,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
         pod => pod.Labels.TryGetValue("replica/component", out var c) && c == "database",
         async (pod, ct) =>
         {
+            if (DatabaseGate is { } gate) await gate.Task.WaitAsync(ct);
             var data = Path.Combine(pod.MountFolder("/var/lib/postgresql/data"), "pgdata");
             var options = new PostgresInstanceOptions(data, PostgresInstance.FindFreePort(), pod.Environment["POSTGRES_USER"], pod.Environment["POSTGRES_PASSWORD"]);
             var instance = await PostgresInstance.CreateAsync(options, ct);
