@@ -209,6 +209,49 @@ public sealed class SimulationStatefulSetTests : IAsyncLifetime
         await Eventually.True(() => Task.FromResult(stopped), "the test's database to be stopped when its pod goes");
     }
 
+    [Fact]
+    public async Task Http_readiness_probe_runs_against_the_endpoint_the_pod_serves()
+    {
+        var healthy = false;
+        var port = Replica.Postgres.Instances.PostgresInstance.FindFreePort();
+        _cluster.OnPodStart(p => p.OwnerName == "stack", (pod, ct) =>
+        {
+            var listener = new System.Net.HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (listener.IsListening)
+                {
+                    System.Net.HttpListenerContext context;
+                    try { context = await listener.GetContextAsync(); } catch (Exception) { return; }
+                    context.Response.StatusCode = context.Request.Url!.AbsolutePath == "/healthz" && Volatile.Read(ref healthy) ? 200 : 503;
+                    context.Response.Close();
+                }
+            });
+            pod.Serve("127.0.0.1", port);
+            return Task.FromResult<IAsyncDisposable?>(new Stopper(() => listener.Close()));
+        });
+        var sts = Samples.StatefulSet("stack", "xchem/fragalysis-stack:1", replicas: 1);
+        sts.Spec.Template.Spec.Containers[0].ReadinessProbe = new V1Probe
+        {
+            HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = 80 },
+            PeriodSeconds = 2,
+            FailureThreshold = 3,
+        };
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(sts, Ns);
+
+        var events = await Eventually.Get(() => _client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: "reason=Unhealthy"),
+            l => l.Items.Count > 0, "an Unhealthy event while /healthz answers 503");
+        Assert.Contains("HTTP probe failed with statuscode: 503", events.Items[0].Message);
+        var pod = await _client.CoreV1.ReadNamespacedPodAsync("stack-0", Ns);
+        Assert.Equal("Running", pod.Status.Phase);
+        Assert.Contains(pod.Status.Conditions, c => c.Type == "Ready" && c.Status == "False");
+
+        Volatile.Write(ref healthy, true);
+        await ClusterWaits.StatefulSetReady(_client, Ns, "stack", 1);
+    }
+
     private sealed class Stopper(Action stop) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() { stop(); return ValueTask.CompletedTask; }

@@ -9,7 +9,7 @@ public interface IReconciler
 }
 
 /// <summary>
-/// Runs the simulated controllers: after any change (and on a short tick, for timers such as
+/// Runs the simulated controllers: after any change (and on a one-second tick, for timers such as
 /// back-off and deadlines) each reconciler looks at the store. The store is small, so
 /// reconciling everything every time keeps the controllers simple and order-independent.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler>
                     }
                 }
                 using var tick = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                tick.CancelAfter(TimeSpan.FromMilliseconds(100));
+                tick.CancelAfter(TimeSpan.FromSeconds(1));
                 try { await subscription.Changes.WaitToReadAsync(tick.Token); }
                 catch (OperationCanceledException) { }
                 while (subscription.Changes.TryRead(out _)) { }

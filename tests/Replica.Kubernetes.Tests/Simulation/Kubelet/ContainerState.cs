@@ -50,6 +50,8 @@ public sealed class ContainerState(string name, string image)
 
     public void MarkReady() { if (RunningSince is not null) Ready = true; }
 
+    public void MarkNotReady() => Ready = false;
+
     public JsonObject ToStatus()
     {
         JsonObject state;

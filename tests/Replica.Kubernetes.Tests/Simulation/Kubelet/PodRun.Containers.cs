@@ -116,13 +116,48 @@ public sealed partial class PodRun
                 _ctx.Events.Warning(ResourceTypes.Pods, _pod, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", Kubelet, $"spec.containers{{{state.Name}}}");
             return;
         }
-        _ = Task.Delay(Step, stop).ContinueWith(t =>
+        var probe = ReadinessProbe.For(spec);
+        var containerId = state.ContainerId;
+        _ = Task.Run(async () =>
         {
-            if (t.IsCanceled) return;
-            state.MarkReady();
-            Publish();
-        }, TaskScheduler.Default);
+            try { await ReadinessLoopAsync(state, containerId, probe, stop); }
+            catch (OperationCanceledException) { }
+        }, CancellationToken.None);
         await Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Ready a step after start, or, when the container has an httpGet/tcpSocket readiness probe and the
+    /// pod serves an endpoint, whenever the probe passes (not Ready after failureThreshold failures),
+    /// for as long as this run of the container lasts.
+    /// </summary>
+    private async Task ReadinessLoopAsync(ContainerState state, string containerId, ReadinessProbe? probe, CancellationToken stop)
+    {
+        await Task.Delay(Step, stop);
+        var failures = 0;
+        while (state.ContainerId == containerId && state.RunningSince is not null)
+        {
+            var endpoint = probe is null ? null : _ctx.Rules.Endpoint(_ns, _name);
+            if (probe is null || endpoint is null)
+            {
+                // Nothing to probe for real: assume the probe passes, as the simulation cannot run it.
+                state.MarkReady();
+                Publish();
+                return;
+            }
+            var failure = await probe.CheckAsync(endpoint.Value.Host, endpoint.Value.Port, stop);
+            if (failure is null)
+            {
+                failures = 0;
+                if (!state.Ready) { state.MarkReady(); Publish(); }
+            }
+            else
+            {
+                _ctx.Events.Warning(ResourceTypes.Pods, _pod, "Unhealthy", $"Readiness probe failed: {failure}", Kubelet, $"spec.containers{{{state.Name}}}");
+                if (++failures >= probe.FailureThreshold && state.Ready) { state.MarkNotReady(); Publish(); }
+            }
+            await Task.Delay(Step * 2, stop);
+        }
     }
 
     private async Task FailPullAsync(ContainerState state, string fieldPath, CancellationToken stop)
