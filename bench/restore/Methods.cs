@@ -78,6 +78,33 @@ internal static class Methods
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
     ];
 
+    /// <summary>The original command as the recovery job runs it, on a fresh instance: it stops at the bootstrap role.</summary>
+    public static async Task<string> OriginalAsWrittenAsync(BenchOptions o, BackupSet b)
+    {
+        var dir = Path.Combine(o.Work, "instance");
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        var pg = await PostgresInstance.CreateAsync(new PostgresInstanceOptions(dir, PostgresInstance.FindFreePort(), "postgres", Password) { BinDirectory = o.Bin }, CancellationToken.None);
+        try
+        {
+            var psi = new ProcessStartInfo("bash", ["-c", $"gunzip -c '{b.Cluster}' | psql -X -q -v ON_ERROR_STOP=1 template1 > /dev/null"]) { UseShellExecute = false, RedirectStandardError = true };
+            psi.Environment["PATH"] = o.Bin + ":" + psi.Environment["PATH"];
+            psi.Environment["PGHOST"] = "127.0.0.1";
+            psi.Environment["PGPORT"] = pg.Port.ToString();
+            psi.Environment["PGUSER"] = "postgres";
+            psi.Environment["PGPASSWORD"] = Password;
+            using var p = Process.Start(psi)!;
+            var err = await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            var line = err.Split('\n').FirstOrDefault(l => l.Contains("ERROR:"))?.Trim() ?? "no error";
+            return p.ExitCode == 0 ? "succeeded" : $"fails, exit {p.ExitCode}: {line.Replace("|", "\\|")}";
+        }
+        finally
+        {
+            await pg.StopAsync(CancellationToken.None);
+            Directory.Delete(dir, true);
+        }
+    }
+
     private static async Task EngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database)
     {
         var report = await new RestoreEngine().RunAsync(

@@ -9,6 +9,7 @@ var opts = BenchOptions.Parse(args);
 var backups = await BackupSet.EnsureAsync(opts);
 Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups.Cluster).Length / 1048576.0:0.0} MiB), custom {backups.Custom}; {opts.Rounds} rounds, --jobs {opts.Jobs}");
 
+var asWritten = await Methods.OriginalAsWrittenAsync(opts, backups);
 var methods = Methods.All(opts, backups).Where(m => opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
@@ -25,6 +26,7 @@ double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2
 var original = times.TryGetValue(Methods.Original, out var o) ? Median(o) : double.NaN;
 Console.WriteLine($"| scale {opts.Scale}: {new FileInfo(backups.Cluster).Length / 1048576.0:0} MiB .sql.gz, {opts.Rounds} rounds, {Environment.ProcessorCount} cores | median s | runs | vs original |");
 Console.WriteLine("|---|---|---|---|");
+Console.WriteLine($"| original as written: gunzip -c \\| psql -v ON_ERROR_STOP=1 template1 | {asWritten} | | — |");
 foreach (var m in methods)
 {
     var med = Median(times[m.Name]);

@@ -41,10 +41,12 @@ internal sealed class TargetServer(RestoreOptions options)
         return c;
     }
 
+    /// <summary>Runs one statement exactly as written: a single batch command is not split at semicolons by Npgsql
+    /// (which would cut a BEGIN ATOMIC … END function body).</summary>
     public static async Task ExecuteAsync(NpgsqlConnection c, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(c) { BatchCommands = { new NpgsqlBatchCommand(sql) } };
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public static async Task<object?> ScalarAsync(NpgsqlConnection c, string sql, CancellationToken ct, params object[] args)

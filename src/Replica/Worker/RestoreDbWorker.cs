@@ -25,6 +25,11 @@ public static class RestoreDbWorker
         };
         if (args.Optional("pg-bin") is { } bin) options = options with { BinDirectory = bin };
         bool json = args.Flag("json");
+        if (!File.Exists(options.BackupPath))
+        {
+            Console.Error.WriteLine($"replica worker restore-db: the backup file {options.BackupPath} does not exist; pass an existing file with --backup.");
+            return 2;
+        }
 
         // Progress and log lines go to stderr so that --json keeps stdout machine-readable.
         var lastPhase = "";
@@ -45,6 +50,7 @@ public static class RestoreDbWorker
         }
         catch (RestoreException e)
         {
+            // The run failed: the target holds a partial restore and must not be used.
             Console.Error.WriteLine($"replica worker restore-db: {e.Message}");
             return 1;
         }

@@ -21,13 +21,20 @@ public sealed class DumpReadingTests
             END;
             $body$;
             SELECT 1;
+            CREATE FUNCTION g(c int) RETURNS bigint LANGUAGE sql
+              BEGIN ATOMIC
+                SELECT CASE WHEN c > 0 THEN 1 ELSE 0 END; SELECT (1);
+              END;
+            BEGIN;
             """);
         var statements = items.OfType<SqlStatement>().Select(s => s.Text).ToList();
-        Assert.Equal(3, statements.Count);
+        Assert.Equal(5, statements.Count);
+        Assert.EndsWith("END;", statements[3]);
+        Assert.Equal("BEGIN;", statements[4]);
         Assert.StartsWith("SELECT 'a;b'", statements[0]);
         Assert.EndsWith("$body$;", statements[1]);
         Assert.Equal("SELECT 1;", statements[2]);
-        Assert.Equal(7, items.OfType<SqlStatement>().Last().Line);
+        Assert.Equal(7, items.OfType<SqlStatement>().ElementAt(2).Line);
     }
 
     [Fact]

@@ -61,6 +61,14 @@ internal static class SourceContent
         SELECT lo_from_bytea(0, decode(repeat('00ff', 40000), 'hex'));
         """";
 
+    /// <summary>A SQL-standard function body: semicolons inside BEGIN ATOMIC … END (sent alone: Npgsql's own splitter would cut it).</summary>
+    public const string AtomicFunction = """
+        CREATE FUNCTION sales.order_count(c int) RETURNS bigint LANGUAGE sql STABLE
+          BEGIN ATOMIC
+            SELECT count(*) FROM sales.orders WHERE customer_id = c;
+          END
+        """;
+
     public const string Second = """
         SET ROLE app;
         CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL);

@@ -31,6 +31,12 @@ public sealed class SourceDumps : IAsyncLifetime
         // One statement a command: CREATE DATABASE refuses to run inside a pipeline.
         foreach (var line in SourceContent.Cluster.Split('\n', StringSplitOptions.RemoveEmptyEntries)) await ExecuteAsync("postgres", line);
         await ExecuteAsync("shop", SourceContent.Shop);
+        await using (var c = new NpgsqlConnection(_source!.ConnectionString("shop")))
+        {
+            await c.OpenAsync();
+            await using var batch = new NpgsqlBatch(c) { BatchCommands = { new NpgsqlBatchCommand(SourceContent.AtomicFunction) } };
+            await batch.ExecuteNonQueryAsync();
+        }
         await ExecuteAsync("second", SourceContent.Second);
         ClusterFingerprint = await Fingerprint.OfClusterAsync(_source, "postgres", "shop", "second");
         ShopFingerprint = await Fingerprint.OfDatabaseAsync(_source, "shop");

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Replica.Postgres.Restore.Plain;
 
 /// <summary>
@@ -11,10 +13,11 @@ internal sealed class StatementScanner
     private bool _escapes;
     private byte[] _tag = [];
     private int _depth;
+    // As psql does: BEGIN or CASE after the first word opens a block whose semicolons do not end the
+    // statement (CREATE FUNCTION … BEGIN ATOMIC … END), END closes it; parentheses count too.
+    private int _words, _blocks, _parens;
 
-    public bool InStatementBody => _state != State.Normal;
-
-    public void Reset() { _state = State.Normal; _depth = 0; _tag = []; _escapes = false; }
+    public void Reset() { _state = State.Normal; _depth = 0; _tag = []; _escapes = false; _words = 0; _blocks = 0; _parens = 0; }
 
     /// <summary>Index of the terminating ';' in the line, or -1 if the statement goes on.</summary>
     public int FindEnd(ReadOnlySpan<byte> line)
@@ -25,7 +28,21 @@ internal sealed class StatementScanner
             switch (_state)
             {
                 case State.Normal:
-                    if (c == ';') return i;
+                    if (c == ';' && _blocks == 0 && _parens == 0) return i;
+                    if (c == '(') _parens++;
+                    else if (c == ')' && _parens > 0) _parens--;
+                    else if (IsWordStart(c) && (i == 0 || !IsIdent(line[i - 1])))
+                    {
+                        int j = i;
+                        while (j < line.Length && IsIdent(line[j])) j++;
+                        var word = line[i..j];
+                        _words++;
+                        if (_words > 1 && (word.Length == 5 && Ascii.EqualsIgnoreCase(word, "begin"u8) || word.Length == 4 && Ascii.EqualsIgnoreCase(word, "case"u8))) _blocks++;
+                        else if (_blocks > 0 && word.Length == 3 && Ascii.EqualsIgnoreCase(word, "end"u8)) _blocks--;
+                        // The loop resumes after the word; a quote right after E is then seen as an escape string.
+                        i = j - 1;
+                        break;
+                    }
                     if (c == '-' && i + 1 < line.Length && line[i + 1] == '-') return -1; // rest is a comment
                     if (c == '/' && i + 1 < line.Length && line[i + 1] == '*') { _state = State.Block; _depth = 1; i++; }
                     else if (c == '\'')
@@ -77,6 +94,7 @@ internal sealed class StatementScanner
         return -1;
     }
 
+    private static bool IsWordStart(byte c) => c is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or (byte)'_' or >= 0x80;
     private static bool IsDigit(byte c) => c is >= (byte)'0' and <= (byte)'9';
     private static bool IsIdent(byte c) => c is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'_' or (byte)'$' or >= 0x80;
 }
