@@ -78,6 +78,7 @@ public sealed class KubernetesPlatform : IPlatform
         InRun(run, async () =>
         {
             await new TargetNamespace(K, T).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
+            await ForeignObjects.EnsureNoneAsync(K, T, run.Cancellation);
             return await new DatabaseInstance(K, T, _options).CreateAsync(run, Logger(run), run.Cancellation);
         });
 

@@ -28,7 +28,11 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         catch (WaitFailedException e)
         {
             var said = await StuckPodReport.LogEvidenceAsync(k, ns, e, log, ct);
-            throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} failed: {e.Message.TrimEnd('.')}{(said is null ? "" : $"; the worker said: {said.TrimEnd('.')}")}; the pod's log and events are in the run log.", e);
+            var image = job.Spec.Template.Spec.Containers[0].Image;
+            var fix = e.Message.Contains("ImagePull", StringComparison.Ordinal) || e.Message.Contains("ErrImage", StringComparison.Ordinal)
+                ? $"; the cluster cannot pull the replica image {image}: set targets.NAME.kubernetes.replica_image (or $REPLICA_IMAGE) to one it can"
+                : "";
+            throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} failed: {e.Message.TrimEnd('.')}{(said is null ? "" : $"; the worker said: {said.TrimEnd('.')}")}{fix}; the pod's log and events are in the run log.", e);
         }
         if (pod is null) throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} completed but its pod is gone, so its summary cannot be read.");
         using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, cancellationToken: ct);

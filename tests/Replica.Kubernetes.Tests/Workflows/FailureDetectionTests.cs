@@ -120,6 +120,36 @@ public sealed class FailureDetectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stack_replica_did_not_create_stops_the_start_before_anything_changes()
+    {
+        var labels = new Dictionary<string, string> { ["app"] = "old-stack" };
+        await _s.Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new() { Name = SimulatedStaging.Namespace } });
+        await _s.Client.AppsV1.CreateNamespacedStatefulSetAsync(new k8s.Models.V1StatefulSet
+        {
+            Metadata = new() { Name = "stack", Labels = labels },
+            Spec = new()
+            {
+                ServiceName = "stack", Replicas = 1, Selector = new() { MatchLabels = labels },
+                Template = new() { Metadata = new() { Labels = labels }, Spec = new() { Containers = [new() { Name = "stack", Image = "old/stack:1" }] } },
+            },
+        }, SimulatedStaging.Namespace);
+
+        var (result, _) = await FailingStartAsync(TargetWorkflows.StepCreateDatabase);
+        Assert.Contains("StatefulSet stack that replica did not create", result.Message);
+        Assert.Empty((await _s.Client.AppsV1.ListNamespacedStatefulSetAsync(SimulatedStaging.Namespace, labelSelector: ReplicaLabels.SelectTarget("staging"))).Items);
+        Assert.Equal("old/stack:1", (await _s.Client.AppsV1.ReadNamespacedStatefulSetAsync("stack", SimulatedStaging.Namespace)).Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public async Task A_replica_image_the_cluster_cannot_pull_is_refused_with_the_key_to_set()
+    {
+        _s.Cluster.FailImagePull("replica:simulation");
+        var e = await Assert.ThrowsAsync<Replica.Core.RefusedException>(() => _s.Workflows.PlanStartAsync(new StartRequest("staging"), CancellationToken.None));
+        Assert.Contains("replica:simulation", e.Message);
+        Assert.Contains("kubernetes.replica_image", e.Message);
+    }
+
+    [Fact]
     public async Task No_backups_on_the_volume_is_refused_naming_the_nfs_export()
     {
         foreach (var file in Directory.EnumerateFiles(_s.DatabaseBackups, "*", SearchOption.AllDirectories)) File.Delete(file);
