@@ -170,4 +170,39 @@ public sealed class SimulationJobTests : IAsyncLifetime
         var text = await reader.ReadToEndAsync().WaitAsync(Eventually.DefaultTimeout);
         Assert.Contains("PGPASSWORD", text);
     }
+
+    [Fact]
+    public async Task Deleting_a_running_worker_pod_sends_SIGTERM_and_shows_how_it_ended()
+    {
+        // A server that accepts connections and never answers keeps the restore worker waiting.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        _ = Task.Run(async () => { try { while (true) held.Add(await silent.AcceptTcpClientAsync()); } catch (Exception) { } });
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var backup = Path.Combine(_cluster.Root, "backup.sql");
+        File.WriteAllText(backup, "--\n-- PostgreSQL database dump\n--\n");
+
+        var job = Samples.Job("restore", ["replica"], ["worker", "restore-db", "--backup", backup, "--host", "127.0.0.1", "--port", port.ToString(), "--user", "postgres", "--database", "frag"]);
+        job.Spec.Template.Spec.Containers[0].Env = [new V1EnvVar { Name = "PGPASSWORD", Value = "pw" }];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        var pod = await Eventually.Get(async () => await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore"),
+            p => p.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Running is not null, "the restore worker to run");
+        await Eventually.True(() => Task.FromResult(held.Count > 0), "the worker to connect");
+
+        var version = (await _client.CoreV1.ListNamespacedPodAsync(Ns)).Metadata.ResourceVersion;
+        using var cts = new CancellationTokenSource(Eventually.DefaultTimeout);
+        var watch = _client.CoreV1.WatchListNamespacedPodAsync(Ns, resourceVersion: version, cancellationToken: cts.Token);
+        await _client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, Ns);
+
+        V1ContainerStateTerminated? ended = null;
+        await foreach (var (type, seen) in watch)
+        {
+            ended = seen.Status?.ContainerStatuses?.Single().State?.Terminated ?? ended;
+            if (type == WatchEventType.Deleted) break;
+        }
+        Assert.NotNull(ended);
+        Assert.NotEqual(137, ended!.ExitCode); // ended by itself on SIGTERM, within the grace period
+        foreach (var c in held) c.Dispose();
+    }
 }

@@ -40,10 +40,11 @@ public sealed partial class PodRun
             int exitCode;
             try { exitCode = await ExecuteAsync(index, spec, state, plan, log, stop); }
             finally { log.Finish(); }
-            stop.ThrowIfCancellationRequested();
 
             state.Exit(exitCode);
             Publish();
+            // Stopped because the pod is going: the terminated state is visible until the pod is removed.
+            stop.ThrowIfCancellationRequested();
             if (_restartPolicy == "Never" || (_restartPolicy == "OnFailure" && exitCode == 0)) return;
 
             // Like kubelet: the first restart is immediate, later ones wait in CrashLoopBackOff with a growing back-off.
@@ -89,7 +90,7 @@ public sealed partial class PodRun
         if (WorkerProcess.IsReplicaWorker(plan.Command))
         {
             await RunAsync(state, neverReady, spec, stop);
-            return await WorkerProcess.RunAsync(_ctx.ReplicaDll(), plan, log, stop);
+            return await WorkerProcess.RunAsync(_ctx.ReplicaDll(), plan, log, () => Grace, stop);
         }
         if (_restartPolicy != "Always")
         {

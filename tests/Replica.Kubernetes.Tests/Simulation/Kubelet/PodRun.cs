@@ -45,7 +45,19 @@ public sealed partial class PodRun
 
     public void Start() => Completion = Task.Run(RunAsync);
 
-    public void RequestStop() => _stop.Cancel();
+    /// <summary>How long a stopping container may take after SIGTERM before it is killed (the pod's grace period, capped).</summary>
+    public TimeSpan Grace { get; private set; }
+
+    /// <param name="grace">the pod's deletion grace period; zero when the pod was removed without grace.</param>
+    public void RequestStop(TimeSpan grace)
+    {
+        if (_stop.IsCancellationRequested) return;
+        Grace = grace < MaxGrace ? grace : MaxGrace;
+        _stop.Cancel();
+    }
+
+    /// <summary>The simulation's cap on grace periods (real pods default to 30 s), so tests stay bounded.</summary>
+    private static readonly TimeSpan MaxGrace = TimeSpan.FromSeconds(5);
 
     private TimeSpan Step => _ctx.StepDelay();
 

@@ -27,7 +27,7 @@ public sealed class SimulatedKubelet(KubeletContext ctx) : IReconciler, IAsyncDi
                 var deleting = PodState.IsDeleting(pod);
                 if (_runs.TryGetValue(uid, out var run))
                 {
-                    if (deleting) run.RequestStop();
+                    if (deleting) run.RequestStop(TimeSpan.FromSeconds((int?)pod["metadata"]?["deletionGracePeriodSeconds"] ?? 30));
                     if (run.Completion.IsCompleted)
                     {
                         _runs.Remove(uid);
@@ -46,7 +46,7 @@ public sealed class SimulatedKubelet(KubeletContext ctx) : IReconciler, IAsyncDi
             // Pods removed without grace (namespace deletion, gracePeriodSeconds=0): stop what they ran.
             foreach (var (uid, run) in _runs.Where(r => !present.Contains(r.Key)).ToList())
             {
-                run.RequestStop();
+                run.RequestStop(TimeSpan.Zero);
                 _runs.Remove(uid);
                 _stopping.Add(run);
                 ctx.Logs.Forget(uid);
@@ -66,7 +66,7 @@ public sealed class SimulatedKubelet(KubeletContext ctx) : IReconciler, IAsyncDi
     {
         List<PodRun> runs;
         lock (_runs) runs = _runs.Values.Concat(_stopping).ToList();
-        foreach (var run in runs) run.RequestStop();
+        foreach (var run in runs) run.RequestStop(TimeSpan.Zero);
         await Task.WhenAll(runs.Select(r => r.Completion));
     }
 }

@@ -9,11 +9,23 @@ namespace Replica.Kubernetes.Tests.Simulation.Kubelet;
 /// </summary>
 public static class WorkerProcess
 {
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static bool Signal(int pid, int signal)
+    {
+        try { return Kill(pid, signal) == 0; }
+        catch (DllNotFoundException) { return false; }
+        catch (EntryPointNotFoundException) { return false; }
+    }
+
     /// <summary>`replica`, `/usr/local/bin/replica` or `/app/replica` followed by `worker`.</summary>
     public static bool IsReplicaWorker(IReadOnlyList<string> command) =>
         command.Count >= 2 && Path.GetFileName(command[0]) is "replica" or "replica.dll" && command[1] == "worker";
 
-    public static async Task<int> RunAsync(string replicaDll, LaunchPlan plan, ContainerLog log, CancellationToken stop)
+    public static async Task<int> RunAsync(string replicaDll, LaunchPlan plan, ContainerLog log, Func<TimeSpan> grace, CancellationToken stop)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -42,7 +54,18 @@ public static class WorkerProcess
         }
         catch (OperationCanceledException)
         {
-            // The pod was deleted: SIGKILL after the (simulated) grace period, exit 137 like a killed container.
+            // The pod is going: SIGTERM as kubelet sends it, SIGKILL once the grace period is over.
+            if (grace() > TimeSpan.Zero && Signal(process.Id, SigTerm))
+            {
+                using var graceOver = new CancellationTokenSource(grace());
+                try
+                {
+                    await process.WaitForExitAsync(graceOver.Token);
+                    process.WaitForExit();
+                    return process.ExitCode;
+                }
+                catch (OperationCanceledException) { }
+            }
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             await process.WaitForExitAsync(CancellationToken.None);
             return 137;
