@@ -11,7 +11,10 @@ internal static unsafe class Descriptors
             return Libc.openat(parentFd, p, Flags.O_RDONLY | Flags.O_DIRECTORY | Flags.O_NOFOLLOW | Flags.O_CLOEXEC, 0);
     }
 
-    /// <summary>Opens a file to read it; O_NOATIME where allowed, so a sync does not dirty the source's inodes.</summary>
+    /// <summary>
+    /// Opens a file to read it: O_NOATIME where allowed, so a sync does not dirty the source's
+    /// inodes; O_NONBLOCK, so a fifo swapped in after the stat cannot hang the worker.
+    /// </summary>
     public static int OpenFileForReading(int parentFd, byte[] name)
     {
         fixed (byte* p = name)
