@@ -72,10 +72,10 @@ public sealed class KubernetesPlatform : IPlatform
         $"pvc {target.Kubernetes?.Namespace}/{target.Media.Pvc ?? ObjectNames.DefaultMediaClaim}";
 
     public Task StopStackAsync(RunContext run) =>
-        InRun(run, () => new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation));
+        InRun(() => new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation));
 
     public Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run) =>
-        InRun(run, async () =>
+        InRun(async () =>
         {
             await new TargetNamespace(K, T).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
             await ForeignObjects.EnsureNoneAsync(K, T, run.Cancellation);
@@ -83,19 +83,20 @@ public sealed class KubernetesPlatform : IPlatform
         });
 
     public Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, DatabaseEndpoint database) =>
-        InRun(run, async () =>
+        InRun(async () =>
         {
             if (!backup.Path.StartsWith(ClusterTarget.BackupsMount + "/", StringComparison.Ordinal))
                 throw new ReplicaStepException($"Backup {backup.Name} was not listed from the cluster's backup volume ({backup.Path}); list backups through the kubernetes platform.");
             var job = WorkerJobs.Restore(T, run.RunId, backup.Path);
-            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation);
+            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation,
+                line => RestoreProgressLine.Parse(line, run.CurrentStep, backup.SizeBytes), run.Progress.Report);
             var summary = WorkerLog.LastObject(log, "flavour")
                 ?? throw new ReplicaStepException($"The restore Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
             return WorkerSummaries.Restore(summary);
         });
 
     public Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, DatabaseEndpoint database) =>
-        InRun<StackEndpoint?>(run, async () =>
+        InRun<StackEndpoint?>(async () =>
         {
             if (!T.HasStack)
             {
@@ -107,7 +108,7 @@ public sealed class KubernetesPlatform : IPlatform
         });
 
     public Task<MediaSummary> SyncMediaAsync(RunContext run) =>
-        InRun(run, async () =>
+        InRun(async () =>
         {
             await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
             var job = WorkerJobs.SyncMedia(T, run.RunId);
@@ -118,14 +119,14 @@ public sealed class KubernetesPlatform : IPlatform
         });
 
     public Task RemoveDatabaseAsync(RunContext run) =>
-        InRun(run, () => new DatabaseInstance(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
+        InRun(() => new DatabaseInstance(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
 
     public Task RemoveMediaAsync(RunContext run) =>
-        InRun(run, () => new MediaVolume(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
+        InRun(() => new MediaVolume(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
 
     /// <summary>Everything else labelled for the target. The namespace stays: it may hold Secrets replica did not create (env_from_secrets).</summary>
     public Task RemoveTargetAsync(RunContext run) =>
-        InRun(run, async () =>
+        InRun(async () =>
         {
             var delete = new LabelledDeletion(K, T.Namespace, Logger(run));
             var all = ReplicaLabels.SelectTarget(T.Name);
@@ -146,13 +147,13 @@ public sealed class KubernetesPlatform : IPlatform
         });
 
     /// <summary>Every write goes through a run of a target whose namespace the guards allow; checked again here, as production's safety should not rest on one caller.</summary>
-    private Task<TResult> InRun<TResult>(RunContext run, Func<Task<TResult>> step)
+    private Task<TResult> InRun<TResult>(Func<Task<TResult>> step)
     {
         EnsureWritableNamespace();
         return ApiFailures.InRunAsync(T.Namespace, step);
     }
 
-    private Task InRun(RunContext run, Func<Task> step)
+    private Task InRun(Func<Task> step)
     {
         EnsureWritableNamespace();
         return ApiFailures.InRunAsync(T.Namespace, step);

@@ -41,7 +41,7 @@ public static class JobFinished
             return new WaitCheck.Stuck($"Job {name}'s pod {podName} failed{ExitOf(pod)}", podName, WorkerJobs.Container);
         if (PodTroubles.Find(pod, DateTimeOffset.UtcNow, pending, grace) is { } trouble)
             return new WaitCheck.Stuck(trouble.ToString(), podName, WorkerJobs.Container);
-        return new WaitCheck.Waiting($"pod {podName} {WorkloadReady.Describe(pod)}", podName, WorkerJobs.Container);
+        return new WaitCheck.Waiting($"pod {podName} {WorkloadReady.Describe(pod, awaitsReady: false)}", podName, WorkerJobs.Container);
     }
 
     private static V1Pod? LatestPod(ObjectWatch<V1Pod> pods) =>

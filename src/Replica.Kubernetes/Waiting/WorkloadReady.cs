@@ -43,12 +43,12 @@ public static class WorkloadReady
 
     internal static string? FirstContainer(V1Pod pod) => pod.Spec?.Containers?.FirstOrDefault()?.Name;
 
-    /// <summary>"Pending (ContainerCreating)", "Running, not ready".</summary>
-    internal static string Describe(V1Pod pod)
+    /// <summary>"Pending (ContainerCreating)", "Running, not ready" (or "Running" for a pod that is not awaited Ready).</summary>
+    internal static string Describe(V1Pod pod, bool awaitsReady = true)
     {
         var phase = pod.Status?.Phase ?? "Pending";
         var waiting = pod.Status?.ContainerStatuses?.Select(c => c.State?.Waiting?.Reason).FirstOrDefault(r => r is not null);
         if (waiting is not null) return $"{phase} ({waiting})";
-        return phase == "Running" ? "Running, not ready" : phase;
+        return phase == "Running" && awaitsReady ? "Running, not ready" : phase;
     }
 }

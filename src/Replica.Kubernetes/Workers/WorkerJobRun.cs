@@ -14,7 +14,9 @@ namespace Replica.Kubernetes.Workers;
 /// </summary>
 public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace)
 {
-    public async Task<string> RunAsync(V1Job job, string what, TimeSpan timeout, Action<LogLevel, string> log, CancellationToken ct)
+    /// <param name="progressLine">turns a worker's progress line into an update (null: an ordinary line, logged).</param>
+    public async Task<string> RunAsync(V1Job job, string what, TimeSpan timeout, Action<LogLevel, string> log, CancellationToken ct,
+        Func<string, ProgressUpdate?>? progressLine = null, Action<ProgressUpdate>? report = null)
     {
         var name = job.Metadata.Name;
         log(LogLevel.Info, $"creating Job {name} ({what}, image {job.Spec.Template.Spec.Containers[0].Image})");
@@ -22,7 +24,15 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         string? pod;
         try
         {
-            await using var follower = new JobLogFollower(k, ns, name, line => log(LogLevel.Info, $"{what}: {line}"), ct);
+            await using var follower = new JobLogFollower(k, ns, name, line =>
+            {
+                if (progressLine?.Invoke(line) is { } update)
+                {
+                    report?.Invoke(update);
+                    log(LogLevel.Debug, $"{what}: {line}");
+                }
+                else log(LogLevel.Info, $"{what}: {line}");
+            }, ct);
             pod = await JobFinished.WaitAsync(k, ns, name, timeout, unboundGrace, d => log(LogLevel.Debug, $"Job {name}: {d}"), ct);
         }
         catch (WaitFailedException e)

@@ -65,3 +65,20 @@ public sealed class WorkerLogTests
     public void A_broken_object_is_not_taken_for_a_summary() =>
         Assert.Null(WorkerLog.LastObject("{\"flavour\": \"cluster-dump\",\n", "flavour"));
 }
+
+public sealed class RestoreProgressLineTests
+{
+    [Fact]
+    public void A_progress_line_becomes_bytes_of_the_backup()
+    {
+        var u = RestoreProgressLine.Parse("restore-db:  40.0% data public.users", "restore database", 1000);
+        Assert.NotNull(u);
+        Assert.Equal(("restore database", "data", "public.users", 400L, (long?)1000), (u.Step, u.Phase, u.Item, u.BytesDone, u.BytesTotal));
+        Assert.Equal("schema", RestoreProgressLine.Parse("restore-db: 100.0% schema", "s", 10)!.Phase);
+    }
+
+    [Theory]
+    [InlineData("restore-db: restoring /backups/x into 127.0.0.1:5432 with 2 connections")]
+    [InlineData("replica worker restore-db: ERROR: syntax error at line 3")]
+    public void Other_lines_are_not_progress(string line) => Assert.Null(RestoreProgressLine.Parse(line, "s", 10));
+}

@@ -11,7 +11,9 @@ public sealed class CollectedProgress : IRunProgress
 
     public void StepStarted(string step) { }
     public void StepFinished(string step, StepOutcome outcome, string? message) => Steps.Enqueue((step, outcome, message));
-    public void Report(ProgressUpdate update) { }
+    public ConcurrentQueue<ProgressUpdate> Updates { get; } = new();
+
+    public void Report(ProgressUpdate update) => Updates.Enqueue(update);
     public void Log(LogLevel level, string message) => Lines.Enqueue((level, message));
 
     public string Text => string.Join('\n', Lines.Select(l => $"{l.Level}: {l.Message}"));

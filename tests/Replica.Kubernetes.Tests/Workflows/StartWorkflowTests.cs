@@ -31,7 +31,10 @@ public sealed class StartWorkflowTests : IAsyncLifetime
     [Fact]
     public async Task Start_restores_the_latest_backup_starts_the_stack_on_productions_tag_and_mirrors_the_media()
     {
-        var result = await StartAsync();
+        var progress = new CollectedProgress();
+        var result = await StartAsync(progress: progress);
+        // The restore worker's progress lines, followed from its pod, drive the run's progress.
+        Assert.Contains(progress.Updates, u => u.Step == TargetWorkflows.StepRestore && u.BytesTotal == result.Backup!.SizeBytes && u.Phase is not null);
 
         Assert.Equal(SimulatedStaging.ProductionTag, result.ImageTag);
         Assert.Equal("backup-2026-11-24T02:04:07Z-dumpall.sql.gz", result.Backup!.Name);
