@@ -144,19 +144,15 @@ internal static class DirectoryChecker
 
         if (node.CreateDestination)
         {
+            parent.BeginChange(run.Privileged);
             var err = Descriptors.MakeDirectory(parent.DestinationFd, name);
-            if (err == 0)
-            {
-                SyncCounters.Add(ref run.Counters.DirsCreated);
-                parent.MarkChanged();
-            }
+            if (err == 0) SyncCounters.Add(ref run.Counters.DirsCreated);
             else if (Native.Errno.IsNoSpace(err)) { run.DiskFull(0); return false; }
             else if (err != Native.Errno.EEXIST) { run.DestinationError(node.RelativePath(), "create folder", err); return false; }
         }
         fd = Descriptors.OpenDirectory(parent.DestinationFd, name);
         if (fd < 0) { run.DestinationError(node.RelativePath(), "open folder", Native.Errno.Last); return false; }
         node.DestinationFd = fd;
-        if (!run.Privileged && Descriptors.EnsureWritable(fd)) node.MarkChanged();
         return true;
     }
 }

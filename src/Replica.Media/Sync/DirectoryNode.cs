@@ -41,7 +41,21 @@ internal sealed class DirectoryNode
     /// </summary>
     public bool Changed => _changed;
 
-    public void MarkChanged() => _changed = true;
+    /// <summary>
+    /// Called before anything is written into the destination folder. Without privileges a
+    /// read-only folder is made writable here, only when a write is due, so a no-op run
+    /// touches nothing; its own mode is restored when the folder is finished.
+    /// </summary>
+    public void BeginChange(bool privileged)
+    {
+        if (_changed) return;
+        lock (this)
+        {
+            if (_changed) return;
+            if (!privileged) Descriptors.EnsureWritable(DestinationFd);
+            _changed = true;
+        }
+    }
 
     public int SourceFd { get; set; } = -1;
 

@@ -37,6 +37,7 @@ internal static class FileCopier
         var node = job.Directory;
         byte[] temp;
         int dstFd;
+        node.BeginChange(run.Privileged);
         while (true)
         {
             temp = TempName.Next();
@@ -49,7 +50,6 @@ internal static class FileCopier
             return;
         }
 
-        node.MarkChanged();
         var landed = false;
         long copied = 0;
         try

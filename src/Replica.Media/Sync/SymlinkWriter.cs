@@ -27,7 +27,7 @@ internal static unsafe class SymlinkWriter
         }
         if (destination is { Kind: EntryKind.Directory } && !TreeDeleter.Delete(run, node, name, EntryKind.Directory)) return;
 
-        node.MarkChanged();
+        node.BeginChange(run.Privileged);
         var temp = TempName.Next();
         fixed (byte* t = target)
         fixed (byte* p = temp)

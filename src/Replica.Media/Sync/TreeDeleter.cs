@@ -12,7 +12,7 @@ internal static class TreeDeleter
     /// <returns>true when the entry is gone.</returns>
     public static bool Delete(SyncRun run, DirectoryNode node, byte[] name, EntryKind kind)
     {
-        node.MarkChanged();
+        node.BeginChange(run.Privileged);
         var err = Remove(run, node.DestinationFd, name, kind);
         if (err == 0 || err == Errno.ENOENT) return true;
         run.DestinationError(node.RelativePath(name), "delete", err);
