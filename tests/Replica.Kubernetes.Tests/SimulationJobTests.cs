@@ -205,4 +205,35 @@ public sealed class SimulationJobTests : IAsyncLifetime
         Assert.NotEqual(137, ended!.ExitCode); // ended by itself on SIGTERM, within the grace period
         foreach (var c in held) c.Dispose();
     }
+
+    [Fact]
+    public async Task Failing_init_container_fails_the_pod_before_its_containers_start()
+    {
+        var job = Samples.Job("restore", ["replica", "worker", "restore-db"]);
+        job.Spec.Template.Spec.InitContainers = [new V1Container { Name = "check", Image = "replica:test", Command = ["replica", "worker", "no-such-step"] }];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        var finished = await ClusterWaits.JobFinished(_client, Ns, "restore");
+        Assert.Contains(finished.Status.Conditions, c => c.Type == "Failed");
+
+        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore");
+        Assert.Equal("Failed", pod.Status.Phase);
+        Assert.Equal(2, pod.Status.InitContainerStatuses.Single().State.Terminated.ExitCode);
+        Assert.Equal("PodInitializing", pod.Status.ContainerStatuses.Single().State.Waiting.Reason);
+        Assert.Contains(pod.Status.Conditions, c => c.Type == "Initialized" && c.Status == "False");
+        using var log = await _client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, Ns, container: "check");
+        Assert.Contains("usage: replica worker", await new StreamReader(log).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Init_container_the_simulation_cannot_run_counts_as_completed()
+    {
+        var sts = Samples.StatefulSet("stack", "xchem/fragalysis-stack:1", replicas: 1);
+        sts.Spec.Template.Spec.InitContainers = [new V1Container { Name = "chown", Image = "busybox:1", Command = ["sh", "-c", "chown -R 1000 /media"] }];
+        await _client.AppsV1.CreateNamespacedStatefulSetAsync(sts, Ns);
+        await ClusterWaits.StatefulSetReady(_client, Ns, "stack", 1);
+        var pod = await _client.CoreV1.ReadNamespacedPodAsync("stack-0", Ns);
+        Assert.Equal(0, pod.Status.InitContainerStatuses.Single().State.Terminated.ExitCode);
+        using var log = await _client.CoreV1.ReadNamespacedPodLogAsync("stack-0", Ns, container: "chown");
+        Assert.Contains("counts as completed", await new StreamReader(log).ReadToEndAsync());
+    }
 }

@@ -17,6 +17,7 @@ public static class PodLogEndpoint
     {
         var pod = store.Get(ResourceTypes.Pods, ns, name) ?? throw ApiException.NotFound(ResourceTypes.Pods, name);
         var containers = (pod["spec"]?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToList() ?? [];
+        var initContainers = (pod["spec"]?["initContainers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToList() ?? [];
         var container = query("container");
         if (string.IsNullOrEmpty(container))
         {
@@ -24,7 +25,7 @@ public static class PodLogEndpoint
                 throw ApiException.BadRequest($"a container name must be specified for pod {name}, choose one of: [{string.Join(' ', containers)}]");
             container = containers[0];
         }
-        else if (!containers.Contains(container))
+        else if (!containers.Contains(container) && !initContainers.Contains(container))
             throw ApiException.BadRequest($"container {container} is not valid for pod {name}");
 
         var previous = query("previous") is "true" or "1";
@@ -84,7 +85,9 @@ public static class PodLogEndpoint
 
     private static string WaitingReason(JsonObject pod, string container)
     {
-        var status = (pod["status"]?["containerStatuses"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(s => (string?)s["name"] == container);
+        var status = ((pod["status"]?["containerStatuses"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Concat((pod["status"]?["initContainerStatuses"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .FirstOrDefault(s => (string?)s["name"] == container);
         var reason = (string?)status?["state"]?["waiting"]?["reason"] ?? "ContainerCreating";
         return reason is "ImagePullBackOff" or "ErrImagePull" ? "trying and failing to pull image" : reason;
     }

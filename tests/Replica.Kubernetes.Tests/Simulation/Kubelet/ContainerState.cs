@@ -4,11 +4,11 @@ using Replica.Kubernetes.Tests.Simulation.Store;
 namespace Replica.Kubernetes.Tests.Simulation.Kubelet;
 
 /// <summary>One container's state as kubelet tracks it; becomes an entry of `status.containerStatuses`.</summary>
-public sealed class ContainerState(string name, string image)
+public sealed class ContainerState(string name, string image, string initialReason = "ContainerCreating")
 {
     public string Name { get; } = name;
     public string Image { get; } = image;
-    public string? WaitingReason { get; private set; } = "ContainerCreating";
+    public string? WaitingReason { get; private set; } = initialReason;
     public string? WaitingMessage { get; private set; }
     public DateTime? RunningSince { get; private set; }
     public JsonObject? Terminated { get; private set; }

@@ -20,6 +20,7 @@ public sealed partial class PodRun
     private readonly JsonObject _pod;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<ContainerState> _containers;
+    private readonly List<ContainerState> _initContainers;
     private readonly List<IAsyncDisposable> _handles = new();
     private readonly object _statusGate = new();
     private bool _scheduled, _mounted;
@@ -34,8 +35,10 @@ public sealed partial class PodRun
         _name = pod.Name()!;
         _uid = pod.Uid()!;
         _restartPolicy = (string?)pod["spec"]?["restartPolicy"] ?? "Always";
+        _initContainers = ((pod["spec"]?["initContainers"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Select(c => new ContainerState((string?)c["name"] ?? "", (string?)c["image"] ?? "", "PodInitializing")).ToList();
         _containers = ((pod["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>() ?? [])
-            .Select(c => new ContainerState((string?)c["name"] ?? "", (string?)c["image"] ?? "")).ToList();
+            .Select(c => new ContainerState((string?)c["name"] ?? "", (string?)c["image"] ?? "", _initContainers.Count > 0 ? "PodInitializing" : "ContainerCreating")).ToList();
     }
 
     public string Uid => _uid;
@@ -68,6 +71,7 @@ public sealed partial class PodRun
         {
             await ScheduleAsync(stop);
             var volumes = await MountAsync(stop);
+            if (!await RunInitContainersAsync(volumes, stop)) return;
             var specs = ((_pod["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>() ?? []).ToList();
             await Task.WhenAll(specs.Select((spec, i) => RunContainerAsync(i, spec, _containers[i], volumes, stop)));
         }
@@ -166,7 +170,7 @@ public sealed partial class PodRun
             _ctx.Store.TryUpdate(ResourceTypes.Pods, _ns, _name, p =>
             {
                 if (p.Uid() != _uid) return p;
-                p["status"] = PodStatusBuilder.Build((JsonObject)(p["status"] ?? new JsonObject()), _restartPolicy, _containers, _scheduled, _mounted, _unschedulable);
+                p["status"] = PodStatusBuilder.Build((JsonObject)(p["status"] ?? new JsonObject()), _restartPolicy, _initContainers, _containers, _scheduled, _mounted, _unschedulable);
                 return p;
             });
         }
