@@ -109,6 +109,19 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_destination_whose_parent_is_missing_is_refused()
+    {
+        _tree.File("a", "x");
+        var destination = Path.Combine(_tree.Root, "no", "such", "mirror");
+
+        var e = await Assert.ThrowsAsync<MediaPathRefusedException>(() =>
+            MediaSync.RunAsync(_tree.Source, destination, new SyncOptions(), null, null, CancellationToken.None));
+
+        Assert.Contains(destination, e.Message);
+        Assert.False(Directory.Exists(Path.Combine(_tree.Root, "no")));
+    }
+
+    [Fact]
     public async Task A_missing_source_is_refused()
     {
         var e = await Assert.ThrowsAsync<MediaPathRefusedException>(() =>

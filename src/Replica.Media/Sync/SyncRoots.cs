@@ -22,7 +22,8 @@ internal static unsafe class SyncRoots
             var parent = Path.GetDirectoryName(trimmed);
             var parentReal = RealPath(string.IsNullOrEmpty(parent) ? "." : parent)
                 ?? throw new MediaPathRefusedException($"the folder that should hold the destination {destination} does not exist; create it or choose another --dest.");
-            destinationReal = [.. parentReal, (byte)'/', .. System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(trimmed))];
+            var separator = parentReal is [.., (byte)'/'] ? Array.Empty<byte>() : [(byte)'/'];
+            destinationReal = [.. parentReal, .. separator, .. System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(trimmed))];
         }
 
         var destinationPath = destinationReal!;
