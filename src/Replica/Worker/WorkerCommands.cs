@@ -27,7 +27,7 @@ public static class WorkerCommands
     private static int Usage()
     {
         Console.Error.WriteLine("""
-            usage: replica worker sync-media --source SRC --dest DST [--checksum] [--json]
+            usage: replica worker sync-media --source SRC --dest DST [--checksum] [--parallel N] [--json]
                    replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--json]
             """);
         return 2;
