@@ -61,7 +61,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var logs = new PodLogBook();
         _endpoint = new ApiEndpoint(operations, Store, logs, Rules, Token, _shutdown.Token);
         _kubelet = new SimulatedKubelet(new KubeletContext(this, Store, Rules, new PodVolumes(Store, Rules, _folders, Root),
-            new ContainerLaunch(Store, Rules), logs, events, () => ReplicaDll, () => StepDelay));
+            new ContainerLaunch(Store, Rules), logs, events, () => ReplicaDll, () => StepDelay, () => _controllers?.Wake()));
         _controllers = new ControllerLoop(Store,
         [
             new NamespaceController(Store, _folders),

@@ -16,10 +16,15 @@ public interface IReconciler
 public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler> reconcilers) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
     private readonly List<string> _faults = new();
     private Task? _loop;
 
     public IReadOnlyList<string> Faults { get { lock (_faults) return _faults.ToList(); } }
+
+    /// <summary>Reconcile soon although the store did not change (a pod's processes ended, a timer fired).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
 
     public void Start()
     {
@@ -46,9 +51,10 @@ public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler>
                 }
                 using var tick = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 tick.CancelAfter(TimeSpan.FromSeconds(1));
-                try { await subscription.Changes.WaitToReadAsync(tick.Token); }
+                try { await Task.WhenAny(subscription.Changes.WaitToReadAsync(tick.Token).AsTask(), _wake.Reader.WaitToReadAsync(tick.Token).AsTask()); }
                 catch (OperationCanceledException) { }
                 while (subscription.Changes.TryRead(out _)) { }
+                while (_wake.Reader.TryRead(out _)) { }
             }
         }
     }

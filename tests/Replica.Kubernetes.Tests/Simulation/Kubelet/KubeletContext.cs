@@ -13,4 +13,5 @@ public sealed record KubeletContext(
     PodLogBook Logs,
     EventRecorder Events,
     Func<string> ReplicaDll,
-    Func<TimeSpan> StepDelay);
+    Func<TimeSpan> StepDelay,
+    Action Wake);

@@ -48,6 +48,11 @@ public sealed partial class PodRun
 
     public void Start() => Completion = Task.Run(RunAsync);
 
+    private volatile bool _ended;
+
+    /// <summary>Everything the pod ran has stopped (set before the controllers are woken to act on it).</summary>
+    public bool Ended => _ended;
+
     /// <summary>How long a stopping container may take after SIGTERM before it is killed (the pod's grace period, capped).</summary>
     public TimeSpan Grace { get; private set; }
 
@@ -88,6 +93,9 @@ public sealed partial class PodRun
                 try { await handle.DisposeAsync(); }
                 catch (Exception e) { Console.Error.WriteLine($"simulation: stopping what the test started for pod {_ns}/{_name} failed: {e.Message}"); }
             }
+            // The kubelet removes a deleted pod once its run has ended: wake the controllers rather than wait for their tick.
+            _ended = true;
+            _ctx.Wake();
         }
     }
 

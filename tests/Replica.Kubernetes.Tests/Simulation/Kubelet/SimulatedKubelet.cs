@@ -28,7 +28,7 @@ public sealed class SimulatedKubelet(KubeletContext ctx) : IReconciler, IAsyncDi
                 if (_runs.TryGetValue(uid, out var run))
                 {
                     if (deleting) run.RequestStop(TimeSpan.FromSeconds((int?)pod["metadata"]?["deletionGracePeriodSeconds"] ?? 30));
-                    if (run.Completion.IsCompleted)
+                    if (run.Ended)
                     {
                         _runs.Remove(uid);
                         _finished.Add(uid);
