@@ -84,6 +84,8 @@ public static class WorkerJobs
                             {
                                 Name = Container,
                                 Image = t.ReplicaImage,
+                                // Not Always (the default for :latest): an image loaded into a kind or minikube node must do.
+                                ImagePullPolicy = "IfNotPresent",
                                 Command = ["replica"],
                                 Args = args,
                                 Env = env.Count == 0 ? null : env,
