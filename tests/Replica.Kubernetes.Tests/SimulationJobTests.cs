@@ -236,4 +236,28 @@ public sealed class SimulationJobTests : IAsyncLifetime
         using var log = await _client.CoreV1.ReadNamespacedPodLogAsync("stack-0", Ns, container: "chown");
         Assert.Contains("counts as completed", await new StreamReader(log).ReadToEndAsync());
     }
+
+    [Fact]
+    public async Task Active_deadline_fails_a_job_that_runs_too_long()
+    {
+        _cluster.OnPodStart(p => p.OwnerName == "slow", (_, _) => Task.FromResult<IAsyncDisposable?>(null));
+        var job = Samples.Job("slow", ["replica", "worker", "restore-db"]);
+        job.Spec.ActiveDeadlineSeconds = 1;
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        var finished = await ClusterWaits.JobFinished(_client, Ns, "slow");
+        Assert.Contains(finished.Status.Conditions, c => c.Type == "Failed" && c.Reason == "DeadlineExceeded");
+        await Eventually.True(async () => (await _client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: "job-name=slow")).Items.Count == 0,
+            "the deadline-exceeded job's pod to be deleted");
+    }
+
+    [Fact]
+    public async Task Finished_job_with_ttl_is_removed_with_its_pods()
+    {
+        var job = Samples.Job("short", ["replica", "worker"]);
+        job.Spec.TtlSecondsAfterFinished = 0;
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        await Eventually.True(async () => (await _client.BatchV1.ListNamespacedJobAsync(Ns)).Items.Count == 0
+                                          && (await _client.CoreV1.ListNamespacedPodAsync(Ns)).Items.Count == 0,
+            "the finished job and its pod to be removed by the TTL");
+    }
 }
