@@ -17,7 +17,7 @@ public sealed class RestoreFlavourTests(SourceDumps source)
         var log = new List<string>();
         var progress = new List<RestoreProgress>();
         await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
-        var report = await new RestoreEngine().RunAsync(target.Restore(source.Dump("cluster", gzip)) with { Jobs = 3 },
+        var report = await new RestoreEngine().RunAsync(target.Restore(source.Dump("cluster", gzip)) with { Jobs = 3, ReadPostDataAhead = true },
             new SyncProgress(progress), log.Add, CancellationToken.None);
         await pg.UseDurableSettingsAsync(CancellationToken.None);
 
@@ -47,7 +47,7 @@ public sealed class RestoreFlavourTests(SourceDumps source)
     {
         await using var target = await TargetInstance.CreateAsync();
         await target.ExecuteAsync("postgres", "CREATE ROLE app LOGIN CREATEDB PASSWORD 'app-pw'; CREATE ROLE reader LOGIN; CREATE ROLE analysts NOLOGIN;");
-        var report = await new RestoreEngine().RunAsync(target.Restore(source.Dump(kind, gzip)) with { Database = "shop_copy", Owner = "app" },
+        var report = await new RestoreEngine().RunAsync(target.Restore(source.Dump(kind, gzip)) with { Database = "shop_copy", Owner = "app", ReadPostDataAhead = kind == "custom" ? !gzip : gzip },
             null, null, CancellationToken.None);
 
         Assert.Equal(kind == "custom" ? DumpFlavour.CustomDump : DumpFlavour.DatabaseDump, report.Flavour);
