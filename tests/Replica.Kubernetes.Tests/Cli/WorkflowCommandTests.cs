@@ -12,6 +12,27 @@ public sealed class WorkflowCommandTests : IAsyncLifetime
     public async Task DisposeAsync() => await _s.DisposeAsync();
 
     [Fact]
+    public async Task Plan_and_backups_list_the_volume_through_a_job_that_goes_again()
+    {
+        var config = _s.Config.ConfigPath;
+        var (exit, output, error) = await ReplicaCli.RunAsync(_s, "plan", "start", "staging", "--config", config);
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("/backups/hourly/backup-2026-11-24T02:04:07Z-dumpall.sql.gz", output);
+        Assert.Contains(SimulatedStaging.ProductionTag, output);
+
+        (exit, output, error) = await ReplicaCli.RunAsync(_s, "backups", "--json", "--config", config);
+        Assert.True(exit == 0, output + error);
+        var backups = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("backup-2026-11-24T02:04:07Z-dumpall.sql.gz", backups[0].GetProperty("name").GetString());
+        Assert.Equal("cluster-dump", backups[0].GetProperty("flavour").GetString());
+        Assert.Equal(Directory.EnumerateFiles(_s.DatabaseBackups, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Distinct().Count(), backups.GetArrayLength());
+
+        var jobs = await k8s.BatchV1OperationsExtensions.ListNamespacedJobAsync(_s.Client.BatchV1, SimulatedStaging.Namespace);
+        Assert.Empty(jobs.Items);
+        Assert.Empty(_s.WritesIn(SimulatedStaging.ProductionNamespace));
+    }
+
+    [Fact]
     public async Task Start_status_and_stop_through_the_command_line()
     {
         var config = _s.Config.ConfigPath;
