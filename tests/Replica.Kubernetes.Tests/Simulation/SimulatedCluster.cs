@@ -44,6 +44,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     internal ObjectStore Store { get; } = new();
+    private readonly SimulationFaults _faults = new();
 
     /// <summary>The serving certificate when the simulation speaks HTTPS (the kubeconfig then carries it as the CA).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; }
@@ -59,9 +60,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass));
         var events = new EventRecorder(Store);
         var logs = new PodLogBook();
-        _endpoint = new ApiEndpoint(operations, Store, logs, Rules, Token, _shutdown.Token);
+        _endpoint = new ApiEndpoint(operations, Store, logs, Rules, _faults, Token, _shutdown.Token);
         _kubelet = new SimulatedKubelet(new KubeletContext(this, Store, Rules, new PodVolumes(Store, Rules, _folders, Root),
-            new ContainerLaunch(Store, Rules), logs, events, () => ReplicaDll, () => StepDelay, () => _controllers?.Wake()));
+            new ContainerLaunch(Store, Rules), logs, events, () => ReplicaDll, () => StepDelay, () => _controllers?.Wake(), _faults));
         _controllers = new ControllerLoop(Store,
         [
             new NamespaceController(Store, _folders),
@@ -70,7 +71,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             new StatefulSetController(Store, operations, events),
             new JobController(Store, operations, events),
             _kubelet,
-        ]);
+        ], _faults);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -161,8 +162,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Every request the API server answered, in order.</summary>
     public IReadOnlyList<RequestRecord> Requests => _endpoint.Requests;
 
-    /// <summary>Failures inside the simulated controllers (a simulation bug; tests may assert this is empty).</summary>
-    public IReadOnlyList<string> Faults => _controllers.Faults;
+    /// <summary>Failures inside the simulation (controllers, 500 answers, pod runs): its bugs; tests may assert this is empty.</summary>
+    public IReadOnlyList<string> Faults => _faults.All;
 
     public async ValueTask DisposeAsync()
     {

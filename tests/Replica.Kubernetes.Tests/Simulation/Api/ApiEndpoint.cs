@@ -8,7 +8,7 @@ using Replica.Kubernetes.Tests.Simulation.Store;
 namespace Replica.Kubernetes.Tests.Simulation.Api;
 
 /// <summary>Maps one HTTP request onto a verb of the simulated API server and writes its answer.</summary>
-public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store, PodLogBook logs, SimulationRules rules, string bearerToken, CancellationToken shutdown)
+public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store, PodLogBook logs, SimulationRules rules, SimulationFaults faults, string bearerToken, CancellationToken shutdown)
 {
     private readonly List<RequestRecord> _requests = new();
     private CancellationTokenSource _watches = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -40,7 +40,7 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
         {
             // A simulation bug: answer like the real server's InternalError and keep the trace for the test output.
             code = 500;
-            Console.Error.WriteLine($"simulation: {request.Method} {request.Path} failed: {e}");
+            faults.Add($"{request.Method} {request.Path} answered 500", e);
             if (!http.Response.HasStarted) await WriteJsonAsync(http, 500, new ApiException(500, "InternalError", $"Internal error occurred: {e.Message}").ToStatus());
         }
         catch (JsonException e)

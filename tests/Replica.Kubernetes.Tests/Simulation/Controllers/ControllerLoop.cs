@@ -13,15 +13,12 @@ public interface IReconciler
 /// back-off and deadlines) each reconciler looks at the store. The store is small, so
 /// reconciling everything every time keeps the controllers simple and order-independent.
 /// </summary>
-public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler> reconcilers) : IAsyncDisposable
+public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler> reconcilers, SimulationFaults faults) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
-    private readonly List<string> _faults = new();
     private Task? _loop;
-
-    public IReadOnlyList<string> Faults { get { lock (_faults) return _faults.ToList(); } }
 
     /// <summary>Reconcile soon although the store did not change (a pod's processes ended, a timer fired).</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -43,10 +40,7 @@ public sealed class ControllerLoop(ObjectStore store, IReadOnlyList<IReconciler>
                     try { reconciler.Reconcile(); }
                     catch (Exception e)
                     {
-                        // A fault in the simulation is the simulation's bug, not the platform's: report it loudly.
-                        var line = $"simulation: {reconciler.GetType().Name} failed: {e}";
-                        lock (_faults) _faults.Add(line);
-                        Console.Error.WriteLine(line);
+                        faults.Add($"{reconciler.GetType().Name} failed", e);
                     }
                 }
                 using var tick = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);

@@ -14,4 +14,5 @@ public sealed record KubeletContext(
     EventRecorder Events,
     Func<string> ReplicaDll,
     Func<TimeSpan> StepDelay,
-    Action Wake);
+    Action Wake,
+    SimulationFaults Faults);

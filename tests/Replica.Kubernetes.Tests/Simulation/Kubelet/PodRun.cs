@@ -83,7 +83,7 @@ public sealed partial class PodRun
         catch (OperationCanceledException) { }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"simulation: pod {_ns}/{_name} run failed: {e}");
+            _ctx.Faults.Add($"pod {_ns}/{_name} run failed", e);
         }
         finally
         {
