@@ -5,18 +5,34 @@ using Replica.Core;
 namespace Replica.Kubernetes.Cluster;
 
 /// <summary>
-/// Kube credentials from the usual places: $KUBECONFIG (one or more files) or ~/.kube/config
+/// Kube credentials from the usual places: $KUBECONFIG (its first existing file) or ~/.kube/config
 /// with the target's context, else the in-cluster service account.
 /// </summary>
 public static class ClusterConnection
 {
+    // One client per kubeconfig and context for the process: the server builds a platform per request,
+    // and each client owns an HttpClient and its connections.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IKubernetes>> Clients = new(StringComparer.Ordinal);
+
     public static IKubernetes Open(string? context)
+    {
+        var key = $"{Environment.GetEnvironmentVariable("KUBECONFIG")}\n{context}";
+        var lazy = Clients.GetOrAdd(key, _ => new Lazy<IKubernetes>(() => Connect(context)));
+        try { return lazy.Value; }
+        catch (RefusedException)
+        {
+            Clients.TryRemove(new KeyValuePair<string, Lazy<IKubernetes>>(key, lazy)); // a fixed kubeconfig is read again next time
+            throw;
+        }
+    }
+
+    private static IKubernetes Connect(string? context)
     {
         try
         {
             return new k8s.Kubernetes(Configuration(context));
         }
-        catch (KubeConfigException e)
+        catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or YamlDotNet.Core.YamlException)
         {
             throw new RefusedException($"The kubeconfig cannot be used{(context is null ? "" : $" with context '{context}'")} ({e.Message.TrimEnd('.')}); check $KUBECONFIG and the kubernetes.context in replica.yaml.");
         }

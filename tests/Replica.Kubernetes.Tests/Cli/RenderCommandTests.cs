@@ -47,6 +47,26 @@ public sealed class RenderCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_context_the_kubeconfig_lacks_is_refused_naming_it()
+    {
+        var (exit, output, error) = await ReplicaCli.RunWithAsync(_s, "some-other-cluster", null, "render", "start", "staging", "--config", _s.Config.ConfigPath);
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Contains("context 'simulation'", error);
+        Assert.Contains("KUBECONFIG", error);
+    }
+
+    [Fact]
+    public async Task No_kubeconfig_anywhere_is_refused_in_one_sentence()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(_s.Folder, "empty-home")).FullName;
+        var (exit, _, error) = await ReplicaCli.RunWithAsync(_s, null, new Dictionary<string, string> { ["HOME"] = home, ["KUBERNETES_SERVICE_HOST"] = "" },
+            "render", "start", "staging", "--config", _s.Config.ConfigPath);
+        Assert.Equal(2, exit);
+        Assert.Contains("No kubeconfig was found", error);
+    }
+
+    [Fact]
     public async Task Render_refuses_a_target_in_productions_namespace()
     {
         _s.WriteConfig("""

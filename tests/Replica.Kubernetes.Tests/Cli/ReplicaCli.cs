@@ -6,16 +6,22 @@ namespace Replica.Kubernetes.Tests.Cli;
 /// <summary>Runs the real replica executable against a simulated cluster, with $KUBECONFIG pointing at it.</summary>
 public static class ReplicaCli
 {
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(SimulatedStaging s, params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunAsync(SimulatedStaging s, params string[] args) =>
+        RunWithAsync(s, "simulation", null, args);
+
+    /// <param name="context">the context name the kubeconfig gives the simulation; null: no $KUBECONFIG at all.</param>
+    public static async Task<(int Exit, string Out, string Err)> RunWithAsync(SimulatedStaging s, string? context, IDictionary<string, string>? env, params string[] args)
     {
         var kubeconfig = Path.Combine(s.Folder, "kubeconfig");
-        s.Cluster.WriteKubeconfig(kubeconfig, "simulation");
+        if (context is not null) s.Cluster.WriteKubeconfig(kubeconfig, context);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = s.Folder };
         psi.ArgumentList.Add(s.Cluster.ReplicaDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["KUBECONFIG"] = kubeconfig;
+        if (context is not null) psi.Environment["KUBECONFIG"] = kubeconfig;
+        else psi.Environment.Remove("KUBECONFIG");
         psi.Environment.Remove("REPLICA_CONFIG");
         psi.Environment.Remove("REPLICA_IMAGE");
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
