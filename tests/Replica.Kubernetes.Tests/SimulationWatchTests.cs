@@ -193,4 +193,14 @@ public sealed class SimulationWatchTests : IAsyncLifetime
         cts.Cancel();
         Assert.Equal([WatchEventType.Added, WatchEventType.Deleted], seen.Select(e => e.Type));
     }
+
+    [Fact]
+    public async Task An_open_watch_shows_in_the_audit()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        using var cts = new CancellationTokenSource();
+        var seen = await Collect(_client.CoreV1.WatchListNamespacedConfigMapAsync("staging", cancellationToken: cts.Token), s => s.Count >= 1);
+        Assert.Contains(_cluster.Requests, r => r is { Method: "GET", Resource: "configmaps", Namespace: "staging", StatusCode: 200 } && r.Query.Contains("watch=true"));
+        cts.Cancel();
+    }
 }

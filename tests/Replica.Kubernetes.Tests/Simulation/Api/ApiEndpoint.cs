@@ -26,10 +26,20 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
     {
         var request = http.Request;
         var route = ApiRoute.Parse(request.Path.Value ?? "");
+        var recorded = false;
+        void Record(int status)
+        {
+            if (recorded) return;
+            recorded = true;
+            lock (_requests)
+                _requests.Add(new RequestRecord(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "",
+                    route?.Type.QualifiedPlural, route?.Namespace ?? (route?.Type.Kind == "Namespace" ? route.Name : null), route?.Name, status));
+        }
         int code;
         try
         {
-            code = await DispatchAsync(http, route);
+            // A watch is recorded when its stream starts, so an open watch shows in the audit too.
+            code = await DispatchAsync(http, route, () => Record(200));
         }
         catch (ApiException e)
         {
@@ -48,12 +58,10 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
             code = 400;
             if (!http.Response.HasStarted) await WriteJsonAsync(http, 400, ApiException.BadRequest($"the body of the request could not be decoded: {e.Message}").ToStatus());
         }
-        lock (_requests)
-            _requests.Add(new RequestRecord(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "",
-                route?.Type.QualifiedPlural, route?.Namespace ?? (route?.Type.Kind == "Namespace" ? route.Name : null), route?.Name, code));
+        Record(code);
     }
 
-    private async Task<int> DispatchAsync(HttpContext http, ApiRoute? route)
+    private async Task<int> DispatchAsync(HttpContext http, ApiRoute? route, Action streamStarted)
     {
         var request = http.Request;
         if ((string?)request.Headers.Authorization != $"Bearer {bearerToken}")
@@ -101,7 +109,7 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
         {
             case "GET" when watch:
                 var options = ListOptions.From(Query, type);
-                await WatchStream.WriteAsync(http, store, type, route.Namespace, route.Name, options, _watches.Token);
+                await WatchStream.WriteAsync(http, store, type, route.Namespace, route.Name, options, streamStarted, _watches.Token);
                 return 200;
             case "GET" when route.Name is null:
                 return await WriteJsonAsync(http, 200, operations.List(type, route.Namespace, ListOptions.From(Query, type)));

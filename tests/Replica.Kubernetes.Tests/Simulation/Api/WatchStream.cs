@@ -12,7 +12,7 @@ namespace Replica.Kubernetes.Tests.Simulation.Api;
 public static class WatchStream
 {
     public static async Task WriteAsync(HttpContext http, ObjectStore store, ResourceType type, string? ns, string? name,
-        ListOptions options, CancellationToken shutdown)
+        ListOptions options, Action started, CancellationToken shutdown)
     {
         bool InScope(ResourceType t, string n) => t == type && (ns is null || !type.Namespaced || n == ns);
         bool Matches(JsonObject? o) => o is not null && (name is null || o.Name() == name) && options.Matches(o);
@@ -29,6 +29,7 @@ public static class WatchStream
         {
             // The real server starts the stream and reports 410 as an ERROR event.
             await StartAsync(http);
+            started();
             await WriteEventAsync(http, "ERROR", gone.ToStatus());
             return;
         }
@@ -36,6 +37,7 @@ public static class WatchStream
         using (subscription)
         {
             await StartAsync(http);
+            started();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds ?? 1800));
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, http.RequestAborted, shutdown);
             try
