@@ -235,10 +235,13 @@ public sealed class SimulatedStaging : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var faults = Cluster.Faults.ToList();
         await Cluster.DisposeAsync();
         foreach (var db in Databases)
             if (db.IsRunning) await db.StopAsync(CancellationToken.None);
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        // A 500 or a crashed controller inside the simulation makes whatever the test saw suspect.
+        Assert.True(faults.Count == 0, "simulation faults: " + string.Join("; ", faults));
     }
 
     private sealed class Stopper(Func<Task> stop) : IAsyncDisposable
