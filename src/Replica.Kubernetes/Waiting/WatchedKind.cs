@@ -25,9 +25,4 @@ public static class WatchedKinds
         async (selector, ct) => { var l = await k.BatchV1.ListNamespacedJobAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
         (selector, rv, ct) => k.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
             .WatchAsync<V1Job, V1JobList>(cancellationToken: ct));
-
-    public static WatchedKind<V1PersistentVolumeClaim> Claims(IKubernetes k, string ns) => new("PersistentVolumeClaim",
-        async (selector, ct) => { var l = await k.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
-        (selector, rv, ct) => k.CoreV1.ListNamespacedPersistentVolumeClaimWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
-            .WatchAsync<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(cancellationToken: ct));
 }
