@@ -92,7 +92,7 @@ internal static class Methods
             var err = await p.StandardError.ReadToEndAsync();
             await p.WaitForExitAsync();
             var line = err.Split('\n').FirstOrDefault(l => l.Contains("ERROR:"))?.Trim() ?? "no error";
-            return p.ExitCode == 0 ? "succeeded" : $"fails, exit {p.ExitCode}: {line.Replace("|", "\\|")}";
+            return p.ExitCode == 0 ? "succeeded" : $"fails, exit {p.ExitCode}: {line}";
         }
         finally
         {

@@ -26,7 +26,7 @@ double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2
 var original = times.TryGetValue(Methods.Original, out var o) ? Median(o) : double.NaN;
 Console.WriteLine($"| scale {opts.Scale}: {new FileInfo(backups.Cluster).Length / 1048576.0:0} MiB .sql.gz, {opts.Rounds} rounds, {Environment.ProcessorCount} cores | median s | runs | vs original |");
 Console.WriteLine("|---|---|---|---|");
-Console.WriteLine($"| original as written: gunzip -c \\| psql -v ON_ERROR_STOP=1 template1 | {asWritten} | | — |");
+Console.WriteLine($"| original as written: gunzip -c | psql -v ON_ERROR_STOP=1 template1 | {asWritten} | | — |");
 foreach (var m in methods)
 {
     var med = Median(times[m.Name]);
