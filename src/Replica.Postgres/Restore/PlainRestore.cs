@@ -76,21 +76,23 @@ internal sealed class PlainRestore(RestoreContext context, DumpSource source, st
                     case DumpEnd e: end = e; break;
                 }
             }
+            // A custom dump's decoder that failed explains a missing trailer better than "truncated" does.
+            await source.CheckDecoderAsync(ct).ConfigureAwait(false);
             if (end is not { Complete: true })
                 throw new RestoreException($"The backup {source.Path} ends at line {end?.Line} without pg_dump's \"dump complete\" trailer; it is truncated, choose another backup.") { Line = end?.Line };
-            await source.CheckDecoderAsync(ct).ConfigureAwait(false);
             await FinishAsync(db).ConfigureAwait(false);
             db = null;
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
             context.Abort();
-            throw Translate(e.InnerException, reader);
+            throw await source.DecoderFailureAsync().ConfigureAwait(false) ?? Translate(e.InnerException, reader);
         }
         catch (Exception e) when (e is InvalidDataException or DumpSyntaxException or EndOfStreamException or IOException)
         {
             context.Abort();
-            throw Translate(e, reader);
+            // A custom dump's decoder that failed is the real cause of a cut-off script.
+            throw await source.DecoderFailureAsync().ConfigureAwait(false) ?? Translate(e, reader);
         }
         catch
         {

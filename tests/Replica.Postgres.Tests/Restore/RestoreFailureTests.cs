@@ -67,6 +67,20 @@ public sealed class RestoreFailureTests(SourceDumps source)
     }
 
     [Fact]
+    public async Task A_truncated_custom_dump_names_the_file()
+    {
+        using var tmp = new TempFolder();
+        var whole = File.ReadAllBytes(source.Dump("custom", false));
+        var file = tmp.Sub("truncated.dump");
+        File.WriteAllBytes(file, whole[..(whole.Length / 2)]);
+
+        await using var target = await TargetInstance.CreateAsync();
+        var e = await RestoreFailsAsync(target, file, "shop_copy");
+        Assert.Contains(file, e.Message);
+        Assert.Contains("pg_restore", e.Message);
+    }
+
+    [Fact]
     public async Task A_plain_dump_cut_inside_copy_data_names_the_file_and_line()
     {
         using var tmp = new TempFolder();

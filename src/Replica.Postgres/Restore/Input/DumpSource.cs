@@ -98,6 +98,21 @@ internal sealed class DumpSource : IDisposable
         }
     }
 
+    /// <summary>For custom dumps: pg_restore's own error, if it has failed (waits briefly for it to exit); else null.</summary>
+    public async Task<RestoreException?> DecoderFailureAsync()
+    {
+        if (_decoder is null) return null;
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _decoder.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            await CheckDecoderAsync(wait.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (RestoreException e) { return e; }
+        catch (OperationCanceledException) { return null; }
+    }
+
     public void Dispose()
     {
         Sql.Dispose();
