@@ -10,6 +10,11 @@ public class CancelTests
     public async Task Ctrl_c_during_a_start_cancels_the_run_cleanly()
     {
         using var ws = new Workspace();
+        // A stack that never gets ready holds the run in its "start stack" step, so the signal
+        // surely arrives while the run is going (a ready stack would let it finish first).
+        ws.WriteConfig(ws.DefaultConfig()
+            .Replace($"python3 {Path.Combine(Workspace.RepoRoot, "samples", "stack", "app.py")}", "exec sleep 300")
+            .Replace("ready_timeout_seconds: 60", "ready_timeout_seconds: 240"));
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = ws.Root, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(ReplicaProcess.Dll);
         psi.ArgumentList.Add("start");
@@ -35,7 +40,7 @@ public class CancelTests
         var status = await ReplicaProcess.RunAsync(ws.Root, "status", "staging", "--json");
         var s = JsonDocument.Parse(status.Stdout).RootElement[0];
         Assert.Equal(JsonValueKind.Null, s.GetProperty("database").ValueKind); // the database it created is stopped
-        Assert.Equal(JsonValueKind.Null, s.GetProperty("stack").ValueKind);
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("stack").ValueKind); // the stack it started is stopped
         // the lock was released
         var stop = await ReplicaProcess.RunAsync(ws.Root, "stop", "staging");
         Assert.Equal(0, stop.ExitCode);
