@@ -100,7 +100,7 @@ public class LocalStartStopTests
         Assert.Empty(TreeComparison.Differences(src, media));
         // a new instance: the local change is gone, the first instance is stopped
         Assert.Equal(48, await LocalTarget.CountAsync(second.Database!, "SELECT count(*) FROM auth_user"));
-        if (second.Database.Port != first.Database.Port) Assert.False(LocalTarget.PortAnswers(first.Database.Port));
+        if (second.Database!.Port != first.Database.Port) Assert.False(LocalTarget.PortAnswers(first.Database.Port));
         Assert.NotEqual(first.Database.Password, second.Database.Password);
     }
 
