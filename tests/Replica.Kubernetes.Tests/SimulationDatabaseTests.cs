@@ -12,31 +12,13 @@ namespace Replica.Kubernetes.Tests;
 /// Job running the real `replica worker restore-db` from an NFS-mapped backup folder into it
 /// through the `database` Service.
 /// </summary>
-public sealed class SimulationDatabaseTests : IAsyncLifetime
+public sealed class SimulationDatabaseTests : SimulatedNamespaceTest
 {
-    private SimulatedCluster _cluster = null!;
-    private k8s.Kubernetes _client = null!;
-    private const string Ns = "staging";
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await SimulatedCluster.StartAsync();
-        _client = _cluster.CreateClient();
-        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _cluster.DisposeAsync();
-        Assert.Empty(_cluster.Faults);
-    }
-
     [Fact]
     public async Task Restore_job_loads_a_backup_into_the_database_statefulset_through_its_service()
     {
-        _cluster.RunPostgres();
-        var backups = Directory.CreateDirectory(Path.Combine(_cluster.Root, "nfs", "db-replica", "hourly")).Parent!.FullName;
+        Cluster.RunPostgres();
+        var backups = Directory.CreateDirectory(Path.Combine(Cluster.Root, "nfs", "db-replica", "hourly")).Parent!.FullName;
         WriteGzip(Path.Combine(backups, "hourly", "backup-2026-11-25T02:04:00Z-dumpall.sql.gz"), """
             --
             -- PostgreSQL database dump
@@ -47,14 +29,14 @@ public sealed class SimulationDatabaseTests : IAsyncLifetime
             -- PostgreSQL database dump complete
             --
             """);
-        _cluster.MapNfs("10.0.0.5", "/nfs/db-replica", backups);
+        Cluster.MapNfs("10.0.0.5", "/nfs/db-replica", backups);
 
-        await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = "database" },
             StringData = new Dictionary<string, string> { ["PGPASSWORD"] = "generated-secret" },
         }, Ns);
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
         {
             Metadata = new V1ObjectMeta { Name = "database-data" },
             Spec = new V1PersistentVolumeClaimSpec
@@ -63,13 +45,13 @@ public sealed class SimulationDatabaseTests : IAsyncLifetime
                 Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
             },
         }, Ns);
-        await _client.AppsV1.CreateNamespacedStatefulSetAsync(DatabaseStatefulSet(), Ns);
-        await _client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        await Client.AppsV1.CreateNamespacedStatefulSetAsync(DatabaseStatefulSet(), Ns);
+        await Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
         {
             Metadata = new V1ObjectMeta { Name = "database" },
             Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "database" }, Ports = [new V1ServicePort { Port = 5432 }] },
         }, Ns);
-        await ClusterWaits.StatefulSetReady(_client, Ns, "database", 1);
+        await ClusterWaits.StatefulSetReady(Client, Ns, "database", 1);
 
         var job = Samples.Job("restore", ["replica"],
             ["worker", "restore-db", "--backup", "/backups/hourly/backup-2026-11-25T02:04:00Z-dumpall.sql.gz",
@@ -78,11 +60,11 @@ public sealed class SimulationDatabaseTests : IAsyncLifetime
         container.Env = [new V1EnvVar { Name = "PGPASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "database", Key = "PGPASSWORD" } } }];
         container.VolumeMounts = [new V1VolumeMount { Name = "backups", MountPath = "/backups", ReadOnlyProperty = true }];
         job.Spec.Template.Spec.Volumes = [new V1Volume { Name = "backups", Nfs = new V1NFSVolumeSource { Server = "10.0.0.5", Path = "/nfs/db-replica", ReadOnlyProperty = true } }];
-        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        await Client.BatchV1.CreateNamespacedJobAsync(job, Ns);
 
-        var finished = await ClusterWaits.JobFinished(_client, Ns, "restore");
-        var pod = await ClusterWaits.OnlyPod(_client, Ns, "job-name=restore");
-        var log = await ClusterWaits.Log(_client, Ns, pod.Metadata.Name);
+        var finished = await ClusterWaits.JobFinished(Client, Ns, "restore");
+        var pod = await ClusterWaits.OnlyPod(Client, Ns, "job-name=restore");
+        var log = await ClusterWaits.Log(Client, Ns, pod.Metadata.Name);
         Assert.True(finished.Status.Conditions.Any(c => c.Type == "Complete"), $"the restore Job failed: {KubernetesJson.Serialize(finished.Status)} {KubernetesJson.Serialize(pod.Status)}; its log:\n{log}");
         Assert.Equal(1, finished.Status.Succeeded);
         Assert.Equal("Succeeded", pod.Status.Phase);
@@ -102,8 +84,8 @@ public sealed class SimulationDatabaseTests : IAsyncLifetime
     private async Task<int> ServicePortSeenBy(string service)
     {
         var seen = new TaskCompletionSource<SimulatedPod>();
-        _cluster.OnPodStart(p => p.Name.StartsWith("probe-", StringComparison.Ordinal), (p, _) => { seen.TrySetResult(p); return Task.FromResult<IAsyncDisposable?>(null); });
-        await _client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        Cluster.OnPodStart(p => p.Name.StartsWith("probe-", StringComparison.Ordinal), (p, _) => { seen.TrySetResult(p); return Task.FromResult<IAsyncDisposable?>(null); });
+        await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { GenerateName = "probe-" },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "probe", Image = "busybox:1" }] },

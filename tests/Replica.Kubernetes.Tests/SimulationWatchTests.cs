@@ -5,24 +5,8 @@ using Replica.Kubernetes.Tests.Simulation;
 namespace Replica.Kubernetes.Tests;
 
 /// <summary>Watch streams of the simulated API server, consumed by the real KubernetesClient watcher.</summary>
-public sealed class SimulationWatchTests : IAsyncLifetime
+public sealed class SimulationWatchTests : SimulatedNamespaceTest
 {
-    private SimulatedCluster _cluster = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await SimulatedCluster.StartAsync();
-        _client = _cluster.CreateClient();
-        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "staging" } });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _cluster.DisposeAsync();
-    }
-
     private static V1ConfigMap Map(string name, string value, string app = "replica") => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
@@ -49,15 +33,15 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_sees_added_modified_and_deleted()
     {
-        var list = await _client.CoreV1.ListNamespacedConfigMapAsync("staging");
+        var list = await Client.CoreV1.ListNamespacedConfigMapAsync("staging");
         using var cts = new CancellationTokenSource();
-        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true,
+        var stream = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true,
             resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token).WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token);
         var collecting = Collect(stream, seen => seen.Any(s => s.Type == WatchEventType.Deleted));
 
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("m", "1"), "staging");
-        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"2\"}}", V1Patch.PatchType.MergePatch), "m", "staging");
-        await _client.CoreV1.DeleteNamespacedConfigMapAsync("m", "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("m", "1"), "staging");
+        await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"2\"}}", V1Patch.PatchType.MergePatch), "m", "staging");
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("m", "staging");
 
         var seen = await collecting;
         cts.Cancel();
@@ -69,9 +53,9 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_without_resource_version_starts_with_the_current_objects()
     {
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("existing", "1"), "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("existing", "1"), "staging");
         using var cts = new CancellationTokenSource();
-        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, cancellationToken: cts.Token)
+        var stream = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, cancellationToken: cts.Token)
             .WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token);
         var seen = await Collect(stream, s => s.Count >= 1);
         cts.Cancel();
@@ -84,17 +68,17 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     {
         var events = new List<(WatchEventType, string)>();
         var done = new TaskCompletionSource();
-        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
-        var response = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, labelSelector: "app=replica", resourceVersion: version);
+        var version = (await Client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        var response = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, labelSelector: "app=replica", resourceVersion: version);
         using var watcher = response.Watch<V1ConfigMap, V1ConfigMapList>((type, item) =>
         {
             lock (events) events.Add((type, item.Metadata.Name));
             if (type == WatchEventType.Deleted) done.TrySetResult();
         }, onError: e => done.TrySetException(e));
 
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("other", "1", app: "web"), "staging");
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("mine", "1"), "staging");
-        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"labels\":{\"app\":\"web\"}}}", V1Patch.PatchType.MergePatch), "mine", "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("other", "1", app: "web"), "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("mine", "1"), "staging");
+        await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"labels\":{\"app\":\"web\"}}}", V1Patch.PatchType.MergePatch), "mine", "staging");
 
         await done.Task.WaitAsync(Eventually.DefaultTimeout);
         lock (events) Assert.Equal([(WatchEventType.Added, "mine"), (WatchEventType.Deleted, "mine")], events);
@@ -103,8 +87,8 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_ends_after_timeoutSeconds()
     {
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("existing", "1"), "staging");
-        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, timeoutSeconds: 1)
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("existing", "1"), "staging");
+        var stream = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, timeoutSeconds: 1)
             .WatchAsync<V1ConfigMap, V1ConfigMapList>();
         using var guard = new CancellationTokenSource(Eventually.DefaultTimeout);
         var count = 0;
@@ -119,10 +103,10 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     /// at all fails with HttpRequestException (EndOfStreamException inside), against a real server too.
     /// </summary>
     [Fact]
-    public async Task Empty_watch_that_times_out_fails_in_the_client_with_end_of_stream()
+    public async Task Empty_watch_that_times_out_fails_in_theClient_with_end_of_stream()
     {
         var e = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, timeoutSeconds: 1));
+            Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, timeoutSeconds: 1));
         Assert.IsType<EndOfStreamException>(e.InnerException);
     }
 
@@ -130,12 +114,12 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     public async Task Watch_of_one_named_object_through_field_selector()
     {
         using var cts = new CancellationTokenSource();
-        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
-        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, fieldSelector: "metadata.name=b", resourceVersion: version, cancellationToken: cts.Token)
+        var version = (await Client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        var stream = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, fieldSelector: "metadata.name=b", resourceVersion: version, cancellationToken: cts.Token)
             .WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token);
         var collecting = Collect(stream, s => s.Count >= 1);
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("b", "1"), "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("b", "1"), "staging");
         var seen = await collecting;
         cts.Cancel();
         Assert.Equal("b", seen.Single().Object.Metadata.Name);
@@ -144,13 +128,13 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_from_a_compacted_resource_version_gets_a_410_error_event()
     {
-        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
-        _cluster.CompactHistory();
+        var version = (await Client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        Cluster.CompactHistory();
 
         Exception? error = null;
         var seen = 0;
-        await foreach (var _ in _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, resourceVersion: version)
+        await foreach (var _ in Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, resourceVersion: version)
                            .WatchAsync<V1ConfigMap, V1ConfigMapList>(onError: e => error = e))
             seen++;
         Assert.Equal(0, seen);
@@ -162,19 +146,19 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task Dropped_watches_end_and_can_resume_from_the_last_version()
     {
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
         var first = new List<V1ConfigMap>();
-        var stream = _client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true).WatchAsync<V1ConfigMap, V1ConfigMapList>();
+        var stream = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true).WatchAsync<V1ConfigMap, V1ConfigMapList>();
         using var guard = new CancellationTokenSource(Eventually.DefaultTimeout);
         await foreach (var (_, map) in stream.WithCancellation(guard.Token))
         {
             first.Add(map);
-            _cluster.DropWatches();
+            Cluster.DropWatches();
         }
         Assert.False(guard.IsCancellationRequested, "the dropped watch should have ended");
 
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("b", "1"), "staging");
-        var resumed = await Collect(_client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, resourceVersion: first[^1].Metadata.ResourceVersion)
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("b", "1"), "staging");
+        var resumed = await Collect(Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("staging", watch: true, resourceVersion: first[^1].Metadata.ResourceVersion)
             .WatchAsync<V1ConfigMap, V1ConfigMapList>(), s => s.Count >= 1);
         Assert.Equal("b", resumed[0].Object.Metadata.Name);
     }
@@ -183,12 +167,12 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task Generated_WatchList_method_sees_added_and_deleted()
     {
-        var version = (await _client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
+        var version = (await Client.CoreV1.ListNamespacedConfigMapAsync("staging")).Metadata.ResourceVersion;
         using var cts = new CancellationTokenSource();
-        var stream = _client.CoreV1.WatchListNamespacedConfigMapAsync("staging", labelSelector: "app=replica", resourceVersion: version, cancellationToken: cts.Token);
+        var stream = Client.CoreV1.WatchListNamespacedConfigMapAsync("staging", labelSelector: "app=replica", resourceVersion: version, cancellationToken: cts.Token);
         var collecting = Collect(stream, s => s.Any(e => e.Type == WatchEventType.Deleted));
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("m", "1"), "staging");
-        await _client.CoreV1.DeleteNamespacedConfigMapAsync("m", "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("m", "1"), "staging");
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("m", "staging");
         var seen = await collecting;
         cts.Cancel();
         Assert.Equal([WatchEventType.Added, WatchEventType.Deleted], seen.Select(e => e.Type));
@@ -197,10 +181,10 @@ public sealed class SimulationWatchTests : IAsyncLifetime
     [Fact]
     public async Task An_open_watch_shows_in_the_audit()
     {
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Map("a", "1"), "staging");
         using var cts = new CancellationTokenSource();
-        var seen = await Collect(_client.CoreV1.WatchListNamespacedConfigMapAsync("staging", cancellationToken: cts.Token), s => s.Count >= 1);
-        Assert.Contains(_cluster.Requests, r => r is { Method: "GET", Resource: "configmaps", Namespace: "staging", StatusCode: 200 } && r.Query.Contains("watch=true"));
+        var seen = await Collect(Client.CoreV1.WatchListNamespacedConfigMapAsync("staging", cancellationToken: cts.Token), s => s.Count >= 1);
+        Assert.Contains(Cluster.Requests, r => r is { Method: "GET", Resource: "configmaps", Namespace: "staging", StatusCode: 200 } && r.Query.Contains("watch=true"));
         cts.Cancel();
     }
 }
