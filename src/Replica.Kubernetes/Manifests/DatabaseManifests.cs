@@ -47,54 +47,37 @@ public static class DatabaseManifests
 
     public static V1StatefulSet StatefulSet(ClusterTarget t, string run)
     {
-        var labels = ReplicaLabels.For(t.Name, run, Components.Database);
-        return new V1StatefulSet
+        return Workloads.SingleReplica(ObjectNames.Database, t, run, Components.Database, new V1PodSpec
         {
-            ApiVersion = "apps/v1",
-            Kind = "StatefulSet",
-            Metadata = Meta(ObjectNames.Database, t, run),
-            Spec = new V1StatefulSetSpec
-            {
-                Replicas = 1,
-                ServiceName = ObjectNames.Database,
-                Selector = new V1LabelSelector { MatchLabels = Selector(t) },
-                Template = new V1PodTemplateSpec
+            Containers =
+            [
+                new V1Container
                 {
-                    Metadata = new V1ObjectMeta { Labels = labels },
-                    Spec = new V1PodSpec
+                    Name = "postgres",
+                    Image = t.DatabaseImage,
+                    Ports = [new V1ContainerPort { Name = "postgres", ContainerPort = ClusterTarget.DatabasePort }],
+                    Env =
+                    [
+                        new V1EnvVar { Name = "POSTGRES_USER", Value = ClusterTarget.DatabaseUser },
+                        new V1EnvVar { Name = "POSTGRES_PASSWORD", ValueFrom = FromSecret(PasswordKey) },
+                        // A subfolder: the volume's root may hold lost+found, which initdb refuses.
+                        new V1EnvVar { Name = "PGDATA", Value = "/var/lib/postgresql/data/pgdata" },
+                    ],
+                    VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }],
+                    // TCP on 127.0.0.1: the image's init phase listens on the socket only, so this is Ready once the real server runs.
+                    ReadinessProbe = new V1Probe
                     {
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "postgres",
-                                Image = t.DatabaseImage,
-                                Ports = [new V1ContainerPort { Name = "postgres", ContainerPort = ClusterTarget.DatabasePort }],
-                                Env =
-                                [
-                                    new V1EnvVar { Name = "POSTGRES_USER", Value = ClusterTarget.DatabaseUser },
-                                    new V1EnvVar { Name = "POSTGRES_PASSWORD", ValueFrom = FromSecret(PasswordKey) },
-                                    // A subfolder: the volume's root may hold lost+found, which initdb refuses.
-                                    new V1EnvVar { Name = "PGDATA", Value = "/var/lib/postgresql/data/pgdata" },
-                                ],
-                                VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }],
-                                // TCP on 127.0.0.1: the image's init phase listens on the socket only, so this is Ready once the real server runs.
-                                ReadinessProbe = new V1Probe
-                                {
-                                    Exec = new V1ExecAction { Command = ["pg_isready", "-h", "127.0.0.1", "-U", ClusterTarget.DatabaseUser] },
-                                    PeriodSeconds = 2,
-                                    FailureThreshold = 3,
-                                },
-                            },
-                        ],
-                        Volumes =
-                        [
-                            new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ObjectNames.DatabaseClaim(run) } },
-                        ],
+                        Exec = new V1ExecAction { Command = ["pg_isready", "-h", "127.0.0.1", "-U", ClusterTarget.DatabaseUser] },
+                        PeriodSeconds = 2,
+                        FailureThreshold = 3,
                     },
                 },
-            },
-        };
+            ],
+            Volumes =
+            [
+                new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ObjectNames.DatabaseClaim(run) } },
+            ],
+        });
     }
 
     public static V1Service Service(ClusterTarget t, string run) => new()
@@ -112,17 +95,7 @@ public static class DatabaseManifests
     public static V1EnvVarSource FromSecret(string key) =>
         new() { SecretKeyRef = new V1SecretKeySelector { Name = ObjectNames.DatabaseSecret, Key = key } };
 
-    /// <summary>Selectors leave out the run, so a Service keeps working across runs of the same target.</summary>
-    public static Dictionary<string, string> Selector(ClusterTarget t) => new()
-    {
-        [ReplicaLabels.Target] = t.Name,
-        [ReplicaLabels.Component] = Components.Database,
-    };
+    public static Dictionary<string, string> Selector(ClusterTarget t) => Workloads.Selector(t, Components.Database);
 
-    private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => new()
-    {
-        Name = name,
-        NamespaceProperty = t.Namespace,
-        Labels = ReplicaLabels.For(t.Name, run, Components.Database),
-    };
+    private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => Workloads.Meta(name, t, run, Components.Database);
 }

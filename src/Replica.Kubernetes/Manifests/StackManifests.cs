@@ -13,48 +13,32 @@ public static class StackManifests
         var envFrom = new List<V1EnvFromSource> { new() { SecretRef = new V1SecretEnvSource { Name = ObjectNames.DatabaseSecret } } };
         foreach (var secret in stack.EnvFromSecrets ?? [])
             envFrom.Add(new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = secret } });
-        return new V1StatefulSet
+        return Workloads.SingleReplica(ObjectNames.Stack, t, run, Components.Stack, new V1PodSpec
         {
-            ApiVersion = "apps/v1",
-            Kind = "StatefulSet",
-            Metadata = Meta(ObjectNames.Stack, t, run),
-            Spec = new V1StatefulSetSpec
-            {
-                Replicas = 1,
-                ServiceName = ObjectNames.Stack,
-                Selector = new V1LabelSelector { MatchLabels = Selector(t) },
-                Template = new V1PodTemplateSpec
+            Containers =
+            [
+                new V1Container
                 {
-                    Metadata = new V1ObjectMeta { Labels = ReplicaLabels.For(t.Name, run, Components.Stack) },
-                    Spec = new V1PodSpec
-                    {
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "stack",
-                                Image = $"{stack.Image}:{imageTag}",
-                                Ports = [new V1ContainerPort { Name = "http", ContainerPort = port }],
-                                EnvFrom = envFrom,
-                                Env =
-                                [
-                                    new V1EnvVar { Name = "REPLICA_TARGET", Value = t.Name },
-                                    new V1EnvVar { Name = "STACK_IMAGE_TAG", Value = imageTag },
-                                    new V1EnvVar { Name = "MEDIA_ROOT", Value = ClusterTarget.MediaMount },
-                                    new V1EnvVar { Name = "PORT", Value = port.ToString(CultureInfo.InvariantCulture) },
-                                ],
-                                VolumeMounts = [new V1VolumeMount { Name = "media", MountPath = ClusterTarget.MediaMount }],
-                                ReadinessProbe = Readiness(stack.ReadyPath, port),
-                            },
-                        ],
-                        Volumes =
-                        [
-                            new V1Volume { Name = "media", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = t.MediaClaim } },
-                        ],
-                    },
+                    Name = "stack",
+                    Image = $"{stack.Image}:{imageTag}",
+                    Ports = [new V1ContainerPort { Name = "http", ContainerPort = port }],
+                    EnvFrom = envFrom,
+                    Env =
+                    [
+                        new V1EnvVar { Name = "REPLICA_TARGET", Value = t.Name },
+                        new V1EnvVar { Name = "STACK_IMAGE_TAG", Value = imageTag },
+                        new V1EnvVar { Name = "MEDIA_ROOT", Value = ClusterTarget.MediaMount },
+                        new V1EnvVar { Name = "PORT", Value = port.ToString(CultureInfo.InvariantCulture) },
+                    ],
+                    VolumeMounts = [new V1VolumeMount { Name = "media", MountPath = ClusterTarget.MediaMount }],
+                    ReadinessProbe = Readiness(stack.ReadyPath, port),
                 },
-            },
-        };
+            ],
+            Volumes =
+            [
+                new V1Volume { Name = "media", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = t.MediaClaim } },
+            ],
+        });
     }
 
     public static V1Service Service(ClusterTarget t, string run) => new()
@@ -73,20 +57,11 @@ public static class StackManifests
     public static string Url(ClusterTarget t) =>
         $"http://{ObjectNames.Stack}.{t.Namespace}.svc:{t.Stack!.Port.ToString(CultureInfo.InvariantCulture)}/";
 
-    public static Dictionary<string, string> Selector(ClusterTarget t) => new()
-    {
-        [ReplicaLabels.Target] = t.Name,
-        [ReplicaLabels.Component] = Components.Stack,
-    };
+    public static Dictionary<string, string> Selector(ClusterTarget t) => Workloads.Selector(t, Components.Stack);
 
     private static V1Probe Readiness(string? path, int port) => path is null
         ? new V1Probe { TcpSocket = new V1TCPSocketAction { Port = port }, PeriodSeconds = 2 }
         : new V1Probe { HttpGet = new V1HTTPGetAction { Path = path, Port = port }, PeriodSeconds = 2 };
 
-    private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => new()
-    {
-        Name = name,
-        NamespaceProperty = t.Namespace,
-        Labels = ReplicaLabels.For(t.Name, run, Components.Stack),
-    };
+    private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => Workloads.Meta(name, t, run, Components.Stack);
 }
