@@ -50,6 +50,22 @@ public sealed class RunStore
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Runs a SELECT and maps each row.</summary>
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string, object?)[] args)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(map(r));
+        return list;
+    }
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static DateTimeOffset? OptionalTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : ParseTime(r.GetString(i));
+
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
     private static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
@@ -136,47 +152,21 @@ public sealed class RunStore
 
     public RunRecord? LastRun(string target) => QueryRuns("WHERE target = $a", target).FirstOrDefault();
 
-    private List<RunRecord> QueryRuns(string where, string? arg = null)
-    {
-        using var c = Open();
-        using var q = c.CreateCommand();
-        q.CommandText = $"SELECT id, target, workflow, status, started, ended, parameters, message FROM runs {where} ORDER BY started DESC, id DESC";
-        if (arg is not null) q.Parameters.AddWithValue("$a", arg);
-        using var r = q.ExecuteReader();
-        var list = new List<RunRecord>();
-        while (r.Read())
-            list.Add(new RunRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ParseTime(r.GetString(4)),
-                r.IsDBNull(5) ? null : ParseTime(r.GetString(5)),
-                JsonSerializer.Deserialize<Dictionary<string, string?>>(r.GetString(6)) ?? [],
-                r.IsDBNull(7) ? null : r.GetString(7)));
-        return list;
-    }
+    private List<RunRecord> QueryRuns(string where, string? arg = null) =>
+        Query($"SELECT id, target, workflow, status, started, ended, parameters, message FROM runs {where} ORDER BY started DESC, id DESC",
+            r => new RunRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ParseTime(r.GetString(4)), OptionalTime(r, 5),
+                JsonSerializer.Deserialize<Dictionary<string, string?>>(r.GetString(6)) ?? [], Text(r, 7)),
+            arg is null ? [] : [("$a", arg)]);
 
-    public IReadOnlyList<StepRecord> Steps(string runId)
-    {
-        using var c = Open();
-        using var q = c.CreateCommand();
-        q.CommandText = "SELECT seq, name, started, ended, outcome, message FROM steps WHERE run_id = $id ORDER BY seq";
-        q.Parameters.AddWithValue("$id", runId);
-        using var r = q.ExecuteReader();
-        var list = new List<StepRecord>();
-        while (r.Read())
-            list.Add(new StepRecord(runId, r.GetInt32(0), r.GetString(1), ParseTime(r.GetString(2)), r.IsDBNull(3) ? null : ParseTime(r.GetString(3)),
-                r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
-        return list;
-    }
+    public IReadOnlyList<StepRecord> Steps(string runId) =>
+        Query("SELECT seq, name, started, ended, outcome, message FROM steps WHERE run_id = $id ORDER BY seq",
+            r => new StepRecord(runId, r.GetInt32(0), r.GetString(1), ParseTime(r.GetString(2)), OptionalTime(r, 3), r.GetString(4), Text(r, 5)),
+            ("$id", runId));
 
-    public IReadOnlyList<LogLine> Log(string runId)
-    {
-        using var c = Open();
-        using var q = c.CreateCommand();
-        q.CommandText = "SELECT at, level, message FROM log WHERE run_id = $id ORDER BY id";
-        q.Parameters.AddWithValue("$id", runId);
-        using var r = q.ExecuteReader();
-        var list = new List<LogLine>();
-        while (r.Read()) list.Add(new LogLine(ParseTime(r.GetString(0)), r.GetString(1), r.GetString(2)));
-        return list;
-    }
+    public IReadOnlyList<LogLine> Log(string runId) =>
+        Query("SELECT at, level, message FROM log WHERE run_id = $id ORDER BY id",
+            r => new LogLine(ParseTime(r.GetString(0)), r.GetString(1), r.GetString(2)),
+            ("$id", runId));
 
     public void SaveTarget(TargetRecord t)
     {
@@ -189,17 +179,10 @@ public sealed class RunStore
             ("$bt", t.BackupTime is { } bt ? Time(bt) : null), ("$lr", t.LastRun), ("$u", Time(t.Updated)));
     }
 
-    public TargetRecord? FindTarget(string target)
-    {
-        using var c = Open();
-        using var q = c.CreateCommand();
-        q.CommandText = "SELECT state, image_tag, backup_name, backup_time, last_run, updated FROM targets WHERE target = $t";
-        q.Parameters.AddWithValue("$t", target);
-        using var r = q.ExecuteReader();
-        if (!r.Read()) return null;
-        return new TargetRecord(target, r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
-            r.IsDBNull(3) ? null : ParseTime(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4), ParseTime(r.GetString(5)));
-    }
+    public TargetRecord? FindTarget(string target) =>
+        Query("SELECT state, image_tag, backup_name, backup_time, last_run, updated FROM targets WHERE target = $t",
+            r => new TargetRecord(target, r.GetString(0), Text(r, 1), Text(r, 2), OptionalTime(r, 3), Text(r, 4), ParseTime(r.GetString(5))),
+            ("$t", target)).FirstOrDefault();
 
     public void ForgetTarget(string target)
     {
