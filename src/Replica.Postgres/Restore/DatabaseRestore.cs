@@ -36,7 +36,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _context = context;
         Name = name;
         _main = main;
-        _loader = new TableLoader(context.Server, name, context.Options.Jobs, new LoadStrategy(context.Options.SplitLargeTables), DescribeCopyFailure, context.Cancellation);
+        _loader = new TableLoader(context.Server, name, context.Options.Jobs, new LoadStrategy(context.Options.SplitLargeTables), context.Budget, DescribeCopyFailure, context.Cancellation);
         _postData = new PostDataScheduler(context.Server, name, context.Options.Jobs, DescribeStatementFailure, context.Cancellation);
         context.ReadAhead?.Attach(name, _postData);
     }
@@ -108,13 +108,22 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     public async Task CopyChunkAsync(CopyChunk chunk)
     {
         _context.ReportThrottled(RestorePhase.Data, chunk.Copy.Table);
-        // A failed loader stops reading; its failure, not a write waiting forever, must surface.
-        var write = _current!.Chunks.Writer.WriteAsync(chunk, _context.Cancellation);
-        if (write.IsCompletedSuccessfully) return;
-        var pending = write.AsTask();
-        var first = await Task.WhenAny(pending, _loader.Failure).ConfigureAwait(false);
-        if (first != pending) await _loader.Failure.ConfigureAwait(false);
-        await pending.ConfigureAwait(false);
+        // A failed loader stops reading; its failure, not a wait for memory forever, must surface.
+        var take = _context.Budget.TakeAsync(chunk.Length, _context.Cancellation);
+        if (!take.IsCompletedSuccessfully)
+        {
+            var pending = take.AsTask();
+            var first = await Task.WhenAny(pending, _loader.Failure).ConfigureAwait(false);
+            if (first != pending) await _loader.Failure.ConfigureAwait(false);
+            await pending.ConfigureAwait(false);
+        }
+        if (!_current!.Chunks.Writer.TryWrite(chunk))
+        {
+            // The table's loader failed and stopped taking chunks; its failure is reported by the loader.
+            _context.Budget.Give(chunk.Length);
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            await _loader.Failure.ConfigureAwait(false);
+        }
     }
 
     public void EndCopy(CopyEnd end)

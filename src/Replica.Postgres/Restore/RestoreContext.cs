@@ -11,6 +11,9 @@ internal sealed class RestoreContext(RestoreOptions options, TargetServer server
     public TargetServer Server => server;
     public CancellationToken Cancellation { get; } = cancellation.Token;
 
+    /// <summary>Table data read ahead of the loading connections, in bytes, across all tables.</summary>
+    public Loading.ByteBudget Budget { get; } = new(options.ReadAheadBytes ?? Loading.ByteBudget.Default());
+
     /// <summary>Indexes and keys learnt ahead of the main reader, when the backup can be read twice cheaply.</summary>
     public PostData.PostDataReadAhead? ReadAhead { get; init; }
 

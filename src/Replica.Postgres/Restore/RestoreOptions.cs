@@ -21,6 +21,12 @@ public sealed record RestoreOptions(string BackupPath, string Host, int Port, st
     /// </summary>
     public bool ReadPostDataAhead { get; init; } = Environment.ProcessorCount >= 4;
 
+    /// <summary>
+    /// Bytes of table data that may wait in memory for a loading connection (default: a quarter of the
+    /// memory available, 64 MiB to 2 GiB), so the reader gets past a big table while it loads.
+    /// </summary>
+    public long? ReadAheadBytes { get; init; }
+
     /// <summary>Let idle connections join a big table's COPY (gives up WAL skipping and frozen rows for that table).</summary>
     public bool SplitLargeTables { get; init; }
 

@@ -20,7 +20,8 @@ internal sealed class TableCopy(CopyStart start, SessionSettings settings, bool 
     /// <summary>The table was created by this restore, so it may be truncated in the loading transaction (which lets minimal WAL skip logging).</summary>
     public bool CreatedHere { get; } = createdHere;
 
-    public Channel<CopyChunk> Chunks { get; } = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(16) { SingleWriter = true });
+    /// <summary>Chunks read and not yet loaded; how many may wait is bounded by the restore's <see cref="ByteBudget"/>, not per table.</summary>
+    public Channel<CopyChunk> Chunks { get; } = Channel.CreateUnbounded<CopyChunk>(new UnboundedChannelOptions { SingleWriter = true });
     public long ExpectedRows { get; set; }
     public long Bytes { get; set; }
     public long LoadedRows => Interlocked.Read(ref _loaded);

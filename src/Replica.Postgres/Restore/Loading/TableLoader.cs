@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Npgsql;
+using Replica.Postgres.Restore.Plain;
 
 namespace Replica.Postgres.Restore.Loading;
 
@@ -16,6 +17,7 @@ internal sealed class TableLoader : IAsyncDisposable
     private readonly TargetServer _server;
     private readonly string _database;
     private readonly LoadStrategy _strategy;
+    private readonly ByteBudget _budget;
     private readonly Func<TableCopy, Exception, Exception> _describe;
     private readonly CancellationToken _ct;
     private volatile TableCopy? _filling;
@@ -24,9 +26,9 @@ internal sealed class TableLoader : IAsyncDisposable
     /// <summary>Faults with the first loading failure, so the reader stops feeding a pool that lost a connection.</summary>
     public Task Failure => _failure.Task;
 
-    public TableLoader(TargetServer server, string database, int jobs, LoadStrategy strategy, Func<TableCopy, Exception, Exception> describe, CancellationToken ct)
+    public TableLoader(TargetServer server, string database, int jobs, LoadStrategy strategy, ByteBudget budget, Func<TableCopy, Exception, Exception> describe, CancellationToken ct)
     {
-        _server = server; _database = database; _strategy = strategy; _describe = describe; _ct = ct;
+        _server = server; _database = database; _strategy = strategy; _budget = budget; _describe = describe; _ct = ct;
         _workers = Enumerable.Range(0, Math.Max(1, jobs)).Select(_ => Task.Run(WorkAsync, ct)).ToArray();
     }
 
@@ -114,7 +116,7 @@ internal sealed class TableLoader : IAsyncDisposable
             await foreach (var chunk in table.Chunks.Reader.ReadAllAsync(_ct).ConfigureAwait(false))
             {
                 try { await raw.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), _ct).ConfigureAwait(false); }
-                finally { ArrayPool<byte>.Shared.Return(chunk.Buffer); }
+                finally { Release(chunk); }
             }
         }
         // Rows this transaction inserted, counted by the server itself (partitions included).
@@ -125,7 +127,13 @@ internal sealed class TableLoader : IAsyncDisposable
         return (long)loaded!;
     }
 
-    private static void Drain(TableCopy table)
+    private void Release(CopyChunk chunk)
+    {
+        ArrayPool<byte>.Shared.Return(chunk.Buffer);
+        _budget.Give(chunk.Length);
+    }
+
+    private void Drain(TableCopy table)
     {
         // The reader may still be writing this table's chunks; give their buffers back so it can move on and stop.
         _ = Task.Run(async () =>
@@ -133,7 +141,7 @@ internal sealed class TableLoader : IAsyncDisposable
             try
             {
                 await foreach (var chunk in table.Chunks.Reader.ReadAllAsync().ConfigureAwait(false))
-                    ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                    Release(chunk);
             }
             catch (Exception) { /* the restore is failing anyway */ }
         });
