@@ -6,12 +6,15 @@ using Replica.Postgres.Restore;
 /// <summary>A way to restore the backup, timed from a fresh running instance to a verified (and, for tuned instances, durable) result.</summary>
 internal sealed record Method(string Name, bool NeedsRoles, Func<PostgresInstance, BenchOptions, BackupSet, Task> Restore)
 {
+    /// <summary>The instance is created with bulk-load settings on, as the local platform creates it for a restore.</summary>
+    public bool BulkInstance { get; init; }
+
     public async Task<double> RunAsync(BenchOptions o, BackupSet b)
     {
         var dir = Path.Combine(o.Work, "instance");
         if (Directory.Exists(dir)) Directory.Delete(dir, true);
         Directory.CreateDirectory(o.Work);
-        var pg = await PostgresInstance.CreateAsync(new PostgresInstanceOptions(dir, PostgresInstance.FindFreePort(), "postgres", Methods.Password) { BinDirectory = o.Bin }, CancellationToken.None);
+        var pg = await PostgresInstance.CreateAsync(new PostgresInstanceOptions(dir, PostgresInstance.FindFreePort(), "postgres", Methods.Password) { BinDirectory = o.Bin, CreateForBulkLoad = BulkInstance }, CancellationToken.None);
         try
         {
             if (NeedsRoles)
@@ -60,17 +63,17 @@ internal static class Methods
             await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
             await ShellAsync(pg, o, $"pg_restore -j{o.Jobs} --exit-on-error -C -d postgres '{b.Custom}'");
             await pg.UseDurableSettingsAsync(CancellationToken.None);
-        }),
+        }) { BulkInstance = true },
         new($"replica restore, cluster .sql.gz, default instance, --jobs {o.Jobs}", false, async (pg, o, b) =>
             await EngineAsync(pg, o, b.Cluster, null)),
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
-            await TunedEngineAsync(pg, o, b.Cluster, null)),
+            await TunedEngineAsync(pg, o, b.Cluster, null)) { BulkInstance = true },
         new($"replica restore, custom dump, bulk-load instance + durable hand-over, --jobs {o.Jobs}", true, async (pg, o, b) =>
-            await TunedEngineAsync(pg, o, b.Custom, "frag")),
+            await TunedEngineAsync(pg, o, b.Custom, "frag")) { BulkInstance = true },
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, big tables split, --jobs {o.Jobs}", false, async (pg, o, b) =>
-            await TunedEngineAsync(pg, o, b.Cluster, null, split: true)),
+            await TunedEngineAsync(pg, o, b.Cluster, null, split: true)) { BulkInstance = true },
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, post-data read ahead, --jobs {o.Jobs}", false, async (pg, o, b) =>
-            await TunedEngineAsync(pg, o, b.Cluster, null, readAhead: true)),
+            await TunedEngineAsync(pg, o, b.Cluster, null, readAhead: true)) { BulkInstance = true },
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
     ];
 

@@ -55,7 +55,8 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         record.Write(folders.DatabaseFile);
         try
         {
-            var instance = await PostgresInstance.CreateAsync(Options(folders, record), run.Cancellation);
+            // It starts with bulk-load settings: nothing uses it before the restore hands it over durable.
+            var instance = await PostgresInstance.CreateAsync(Options(folders, record) with { CreateForBulkLoad = true }, run.Cancellation);
             run.Info($"new PostgreSQL instance on 127.0.0.1:{record.Port}, data in {folders.Database}" +
                      (folders.DatabaseRelocated ? $" (the server's account cannot enter {folders.Root}, so its volume lives under {TargetFolders.FallbackVolumes})" : "") +
                      (instance.RunAsUser is { } user && Environment.IsPrivilegedProcess ? $" (server runs as the '{user}' account: PostgreSQL refuses to run as root)" : ""));

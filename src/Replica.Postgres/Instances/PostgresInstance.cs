@@ -12,6 +12,7 @@ public sealed class PostgresInstance
 {
     private readonly PostgresInstanceOptions _options;
     private readonly ServerTool _tool;
+    private BackgroundFlush? _flush;
 
     private PostgresInstance(PostgresInstanceOptions options, ServerTool tool)
     {
@@ -76,7 +77,7 @@ public sealed class PostgresInstance
         await File.AppendAllTextAsync(conf, $"\ninclude = '{ServerSettings.FileName}'\n", ct).ConfigureAwait(false);
 
         var instance = new PostgresInstance(o, tool);
-        await instance.StartAsync(ct).ConfigureAwait(false);
+        await instance.StartAsync(o.CreateForBulkLoad, ct).ConfigureAwait(false);
         return instance;
     }
 
@@ -89,13 +90,17 @@ public sealed class PostgresInstance
         return new PostgresInstance(o with { DataDirectory = dir }, ResolveTool(o));
     }
 
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>Starts the server with its durable settings.</summary>
+    public Task StartAsync(CancellationToken ct) => StartAsync(bulkLoad: false, ct);
+
+    private async Task StartAsync(bool bulkLoad, CancellationToken ct)
     {
         if (IsRunning) return;
         if (UnixAccount.IsRoot) await DataDirectoryAccess.CheckParentsAsync(DataDirectory, _tool.Account, ct).ConfigureAwait(false);
+        var options = $"-p {_options.Port}" + (bulkLoad ? " " + ServerSettings.BulkLoadArguments : "");
         await _tool.RunAsync("pg_ctl", [
             "-D", DataDirectory, "-l", LogFile, "-w", "-t", _options.StartTimeoutSeconds.ToString(),
-            "-o", $"-p {_options.Port}", "start",
+            "-o", options, "start",
         ], $"start the instance in {DataDirectory} on port {_options.Port} (see {LogFile})", ct).ConfigureAwait(false);
         await WaitUntilAcceptingAsync(ct).ConfigureAwait(false);
     }
@@ -154,29 +159,33 @@ public sealed class PostgresInstance
         CommandTimeout = 0,
     }.ConnectionString;
 
-    /// <summary>fsync off, minimal WAL and friends for a fresh instance nobody else uses; restarts the server.</summary>
+    /// <summary>
+    /// fsync off, minimal WAL and friends for a fresh instance nobody else uses (restarts the server unless it
+    /// already runs so). While it loads, the written data is flushed to disk in the background, so the hand-over
+    /// has little left to write.
+    /// </summary>
     public async Task UseBulkLoadSettingsAsync(CancellationToken ct)
     {
+        bool bulk;
         await using (var c = await OpenAsync(ct).ConfigureAwait(false))
+        await using (var cmd = new NpgsqlCommand("SELECT current_setting('fsync') = 'off' AND current_setting('wal_level') = 'minimal'", c))
+            bulk = (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        if (!bulk)
         {
-            foreach (var (name, value) in ServerSettings.BulkLoad)
-                await ExecuteAsync(c, $"ALTER SYSTEM SET {name} = '{value}'", ct).ConfigureAwait(false);
+            await StopAsync(ct).ConfigureAwait(false);
+            await StartAsync(bulkLoad: true, ct).ConfigureAwait(false);
         }
-        await RestartAsync(ct).ConfigureAwait(false);
+        _flush ??= BackgroundFlush.Start(DataDirectory);
     }
 
     /// <summary>Back to durable settings: every file written while fsync was off is flushed to disk, then a checkpoint.</summary>
     public async Task UseDurableSettingsAsync(CancellationToken ct)
     {
-        await using (var c = await OpenAsync(ct).ConfigureAwait(false))
-        {
-            foreach (var name in ServerSettings.BulkLoad.Keys)
-                await ExecuteAsync(c, $"ALTER SYSTEM RESET {name}", ct).ConfigureAwait(false);
-        }
+        if (_flush is { } flush) { _flush = null; await flush.StopAsync().ConfigureAwait(false); }
         await StopAsync(ct).ConfigureAwait(false);
         // Pages written with fsync=off may still sit only in the OS cache; a clean restart would not flush them.
         await Task.Run(() => FileSystemSync.Flush(DataDirectory), ct).ConfigureAwait(false);
-        await StartAsync(ct).ConfigureAwait(false);
+        await StartAsync(bulkLoad: false, ct).ConfigureAwait(false);
         await using (var c = await OpenAsync(ct).ConfigureAwait(false))
             await ExecuteAsync(c, "CHECKPOINT", ct).ConfigureAwait(false);
     }
@@ -187,12 +196,6 @@ public sealed class PostgresInstance
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private async Task RestartAsync(CancellationToken ct)
-    {
-        await StopAsync(ct).ConfigureAwait(false);
-        await StartAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)

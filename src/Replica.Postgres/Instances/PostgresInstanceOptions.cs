@@ -8,6 +8,13 @@ public sealed record PostgresInstanceOptions(string DataDirectory, int Port, str
     /// <summary>The account the server runs as; null = "postgres" when running as root, else the current user.</summary>
     public string? RunAsUser { get; init; }
 
+    /// <summary>
+    /// Start a new instance (<see cref="PostgresInstance.CreateAsync"/>) with bulk-load settings already on: it is
+    /// empty and nothing uses it until a restore hands it over with <see cref="PostgresInstance.UseDurableSettingsAsync"/>.
+    /// Saves the restart that switching a running instance costs.
+    /// </summary>
+    public bool CreateForBulkLoad { get; init; }
+
     /// <summary>Seconds to wait for the server to start or stop.</summary>
     public int StartTimeoutSeconds { get; init; } = 120;
 

@@ -16,7 +16,10 @@ internal static class ServerSettings
 
         """;
 
-    /// <summary>Applied with ALTER SYSTEM, so a reset brings back the durable defaults of the base file.</summary>
+    /// <summary>
+    /// Given on the server's command line (pg_ctl -o "-c name=value …") for one run of the server only, so a
+    /// plain start brings back the durable settings of the base file and nothing has to be reset.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string> BulkLoad = new Dictionary<string, string>
     {
         ["fsync"] = "off",
@@ -33,4 +36,6 @@ internal static class ServerSettings
         ["max_parallel_maintenance_workers"] = "2",
         ["wal_buffers"] = "64MB",
     };
+
+    public static string BulkLoadArguments => string.Join(' ', BulkLoad.Select(s => $"-c {s.Key}={s.Value}"));
 }

@@ -72,6 +72,35 @@ public sealed class PostgresInstanceTests
     }
 
     [Fact]
+    public async Task An_instance_created_for_bulk_load_is_handed_over_durable_and_stays_so_after_a_restart()
+    {
+        using var tmp = new TempFolder();
+        var pg = await PostgresInstance.CreateAsync(Options(tmp, "pw") with { CreateForBulkLoad = true }, CancellationToken.None);
+        try
+        {
+            Assert.Equal("off", await ScalarAsync(pg, "SHOW fsync"));
+            Assert.Equal("minimal", await ScalarAsync(pg, "SHOW wal_level"));
+            var pid = pg.ProcessId;
+            await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
+            Assert.Equal(pid, pg.ProcessId); // already bulk-loading: no restart
+            await pg.UseDurableSettingsAsync(CancellationToken.None);
+            Assert.Equal("on", await ScalarAsync(pg, "SHOW fsync"));
+            Assert.Equal("replica", await ScalarAsync(pg, "SHOW wal_level"));
+            Assert.Equal("on", await ScalarAsync(pg, "SHOW synchronous_commit"));
+
+            // The bulk-load settings lived on one server run's command line only: a plain start is durable.
+            await pg.StopAsync(CancellationToken.None);
+            await pg.StartAsync(CancellationToken.None);
+            Assert.Equal("on", await ScalarAsync(pg, "SHOW fsync"));
+            Assert.Equal("replica", await ScalarAsync(pg, "SHOW wal_level"));
+        }
+        finally
+        {
+            await pg.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Create_refuses_a_non_empty_folder()
     {
         using var tmp = new TempFolder();
