@@ -70,8 +70,8 @@ internal static class Methods
             await TunedEngineAsync(pg, o, b.Cluster, null)) { BulkInstance = true },
         new($"replica restore, custom dump, bulk-load instance + durable hand-over, --jobs {o.Jobs}", true, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Custom, "frag")) { BulkInstance = true },
-        new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, big tables split, --jobs {o.Jobs}", false, async (pg, o, b) =>
-            await TunedEngineAsync(pg, o, b.Cluster, null, split: true)) { BulkInstance = true },
+        new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, text COPY only, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await TunedEngineAsync(pg, o, b.Cluster, null, binary: false)) { BulkInstance = true },
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, post-data read ahead, --jobs {o.Jobs}", false, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Cluster, null, readAhead: true)) { BulkInstance = true },
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
@@ -105,21 +105,21 @@ internal static class Methods
     }
 
     /// <summary>What the local platform does: bulk-load settings, the engine, then durable settings; each part's time goes to stderr.</summary>
-    private static async Task TunedEngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool split = false, bool? readAhead = null)
+    private static async Task TunedEngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool binary = true, bool? readAhead = null)
     {
         var clock = Stopwatch.StartNew();
         await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
         var tuned = clock.Elapsed.TotalSeconds;
-        var report = await EngineAsync(pg, o, backup, database, split, readAhead);
+        var report = await EngineAsync(pg, o, backup, database, binary, readAhead);
         var restored = clock.Elapsed.TotalSeconds;
         await pg.UseDurableSettingsAsync(CancellationToken.None);
         Console.Error.WriteLine($"bench:   bulk-load settings {tuned:0.00} s, engine {restored - tuned:0.00} s (schema {report.Seconds.Schema:0.00}, data {report.Seconds.Data:0.00}, indexes and constraints {report.Seconds.IndexesAndConstraints:0.00}), durable hand-over {clock.Elapsed.TotalSeconds - restored:0.00} s");
     }
 
-    private static async Task<RestoreReport> EngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool split = false, bool? readAhead = null)
+    private static async Task<RestoreReport> EngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool binary = true, bool? readAhead = null)
     {
         var options = new RestoreOptions(backup, "127.0.0.1", pg.Port, "postgres", Password)
-            { Database = database, Owner = database is null ? null : "fragalysis", Jobs = o.Jobs, BinDirectory = o.Bin, SplitLargeTables = split };
+            { Database = database, Owner = database is null ? null : "fragalysis", Jobs = o.Jobs, BinDirectory = o.Bin, BinaryCopy = binary };
         if (readAhead is { } ahead) options = options with { ReadPostDataAhead = ahead };
         var report = await new RestoreEngine().RunAsync(options, null, null, CancellationToken.None);
         if (!report.Verified) throw new InvalidOperationException("the engine's own verification failed");

@@ -36,7 +36,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _context = context;
         Name = name;
         _main = main;
-        _loader = new TableLoader(context.Server, name, context.Options.Jobs, new LoadStrategy(context.Options.SplitLargeTables), context.Budget, DescribeCopyFailure, context.Cancellation);
+        _loader = new TableLoader(context.Server, name, context.Options.Jobs, context.Options.BinaryCopy, context.Budget, DescribeCopyFailure, context.Cancellation);
         _postData = new PostDataScheduler(context.Server, name, context.Options.Jobs, DescribeStatementFailure, context.Cancellation);
         context.ReadAhead?.Attach(name, _postData);
     }
@@ -165,7 +165,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     {
         long line = t.Start.Line;
         // The server names the COPY line that failed ("COPY t, line 5, column c: …"): map it back to the dump.
-        if (!t.Split && e is PostgresException { Where: { } where } && where.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0)
+        if (e is CopyValueException v) line = t.Start.Line + CountLines(t.Start.Text) - 1 + v.Row;
+        else if (e is PostgresException { Where: { } where } && where.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0)
         {
             var digits = new string(where[(at + 7)..].TakeWhile(char.IsDigit).ToArray());
             if (long.TryParse(digits, out var n)) line = t.Start.Line + CountLines(t.Start.Text) - 1 + n;

@@ -27,8 +27,8 @@ public sealed record RestoreOptions(string BackupPath, string Host, int Port, st
     /// </summary>
     public long? ReadAheadBytes { get; init; }
 
-    /// <summary>Let idle connections join a big table's COPY (gives up WAL skipping and frozen rows for that table).</summary>
-    public bool SplitLargeTables { get; init; }
+    /// <summary>Send tables whose columns are all integers or strings as COPY binary: the server's COPY of them is about a fifth faster.</summary>
+    public bool BinaryCopy { get; init; } = true;
 
     public override string ToString() =>
         $"RestoreOptions {{ BackupPath = {BackupPath}, Host = {Host}, Port = {Port}, User = {User}, Database = {Database}, Owner = {Owner}, Jobs = {Jobs} }}";

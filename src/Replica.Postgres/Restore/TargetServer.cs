@@ -7,6 +7,12 @@ internal sealed class TargetServer(RestoreOptions options)
 {
     public RestoreOptions Options => options;
 
+    /// <summary>
+    /// At most --jobs COPYs and post-data statements run on the server at once, like pg_restore -j: more
+    /// would only share the same CPUs and slow down the big table's COPY that the whole restore waits for.
+    /// </summary>
+    public SemaphoreSlim Work { get; } = new(Math.Max(1, options.Jobs));
+
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = options.Host,

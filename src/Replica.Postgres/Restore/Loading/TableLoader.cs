@@ -6,9 +6,10 @@ using Replica.Postgres.Restore.Plain;
 namespace Replica.Postgres.Restore.Loading;
 
 /// <summary>
-/// A pool of connections to one database that COPY tables in parallel. Each takes the next table;
-/// an idle one joins the table the reader is filling when its queue backs up, so one big table
-/// does not leave the other connections waiting.
+/// A pool of connections to one database that COPY tables in parallel, each table on one connection:
+/// emptied in its loading transaction, so that minimal WAL skips logging and rows are written frozen.
+/// (Splitting a big table over several connections gives both up; here it measured slower.) The reader
+/// runs ahead within the restore's memory budget, so the other tables load while a big one still does.
 /// </summary>
 internal sealed class TableLoader : IAsyncDisposable
 {
@@ -16,27 +17,22 @@ internal sealed class TableLoader : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly TargetServer _server;
     private readonly string _database;
-    private readonly LoadStrategy _strategy;
+    private readonly bool _binaryCopy;
     private readonly ByteBudget _budget;
     private readonly Func<TableCopy, Exception, Exception> _describe;
     private readonly CancellationToken _ct;
-    private volatile TableCopy? _filling;
     private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Faults with the first loading failure, so the reader stops feeding a pool that lost a connection.</summary>
     public Task Failure => _failure.Task;
 
-    public TableLoader(TargetServer server, string database, int jobs, LoadStrategy strategy, ByteBudget budget, Func<TableCopy, Exception, Exception> describe, CancellationToken ct)
+    public TableLoader(TargetServer server, string database, int jobs, bool binaryCopy, ByteBudget budget, Func<TableCopy, Exception, Exception> describe, CancellationToken ct)
     {
-        _server = server; _database = database; _strategy = strategy; _budget = budget; _describe = describe; _ct = ct;
+        _server = server; _database = database; _binaryCopy = binaryCopy; _budget = budget; _describe = describe; _ct = ct;
         _workers = Enumerable.Range(0, Math.Max(1, jobs)).Select(_ => Task.Run(WorkAsync, ct)).ToArray();
     }
 
-    public void Enqueue(TableCopy table)
-    {
-        _filling = table;
-        _queue.Writer.TryWrite(table);
-    }
+    public void Enqueue(TableCopy table) => _queue.Writer.TryWrite(table);
 
     /// <summary>Waits for every queued table; the first failure is rethrown.</summary>
     public async Task CompleteAsync()
@@ -51,23 +47,8 @@ internal sealed class TableLoader : IAsyncDisposable
         SessionSettings applied = SessionSettings.Empty;
         try
         {
-            while (true)
+            await foreach (var table in _queue.Reader.ReadAllAsync(_ct).ConfigureAwait(false))
             {
-                TableCopy? table = null;
-                if (_queue.Reader.TryRead(out var next)) { if (next.TryJoin()) table = next; }
-                else if (_strategy.SplitBigTables && _filling is { } filling && filling.Chunks.Reader.Count >= 8 && filling.Sessions is > 0 and < 4 && filling.TryJoin())
-                    table = filling;
-                else if (_queue.Reader.Completion.IsCompleted) break;
-                else
-                {
-                    // Wake for a new table, or shortly after, to see whether the current one needs a hand.
-                    var wait = _queue.Reader.WaitToReadAsync(_ct).AsTask();
-                    if (_strategy.SplitBigTables) await Task.WhenAny(wait, Task.Delay(20, _ct)).ConfigureAwait(false);
-                    else await wait.ConfigureAwait(false);
-                    continue;
-                }
-                if (table is null) continue;
-
                 long loaded = 0;
                 try
                 {
@@ -77,7 +58,9 @@ internal sealed class TableLoader : IAsyncDisposable
                         foreach (var set in table.Settings.Statements) await TargetServer.ExecuteAsync(conn, set, _ct).ConfigureAwait(false);
                         applied = table.Settings;
                     }
-                    loaded = await LoadAsync(conn, table).ConfigureAwait(false);
+                    await _server.Work.WaitAsync(_ct).ConfigureAwait(false);
+                    try { loaded = await LoadAsync(conn, table).ConfigureAwait(false); }
+                    finally { _server.Work.Release(); }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -87,7 +70,7 @@ internal sealed class TableLoader : IAsyncDisposable
                     Drain(table);
                     throw failure;
                 }
-                table.Leave(loaded);
+                table.Loaded(loaded);
             }
         }
         finally
@@ -99,18 +82,23 @@ internal sealed class TableLoader : IAsyncDisposable
     private async Task<long> LoadAsync(NpgsqlConnection conn, TableCopy table)
     {
         var name = table.Start.Table;
+        var binary = _binaryCopy ? BinaryRows.For(await CopyColumnsAsync(conn, table).ConfigureAwait(false)) : null;
         await using var tx = await conn.BeginTransactionAsync(_ct).ConfigureAwait(false);
         var copySql = table.Start.Text.TrimEnd(';');
-        if (table.CreatedHere && !_strategy.SplitBigTables)
+        var with = new List<string>();
+        if (binary is not null) with.Add("FORMAT binary");
+        if (table.CreatedHere)
         {
             // A table emptied in this transaction needs no WAL under wal_level=minimal, and its rows can be
             // written frozen: index builds and foreign-key checks then skip setting hint bits on every row.
             await TargetServer.ExecuteAsync(conn, $"TRUNCATE ONLY {name}", _ct).ConfigureAwait(false);
             var kind = await TargetServer.ScalarAsync(conn, "SELECT relkind::text FROM pg_catalog.pg_class WHERE oid = $1::text::regclass", _ct, name).ConfigureAwait(false);
-            if (kind is "r") copySql += " WITH (FREEZE)";
+            if (kind is "r") with.Add("FREEZE");
         }
-        await using (var writer = await conn.BeginTextImportAsync(copySql, _ct).ConfigureAwait(false))
+        if (with.Count > 0) copySql += $" WITH ({string.Join(", ", with)})";
+        if (binary is null)
         {
+            await using var writer = await conn.BeginTextImportAsync(copySql, _ct).ConfigureAwait(false);
             // The dump's bytes are already COPY text: pass them through untouched, without decoding to chars.
             var raw = ((StreamWriter)writer).BaseStream;
             await foreach (var chunk in table.Chunks.Reader.ReadAllAsync(_ct).ConfigureAwait(false))
@@ -119,12 +107,49 @@ internal sealed class TableLoader : IAsyncDisposable
                 finally { Release(chunk); }
             }
         }
+        else
+        {
+            await using var raw = await conn.BeginRawBinaryCopyAsync(copySql, _ct).ConfigureAwait(false);
+            var rows = new byte[2 << 20];
+            BinaryRows.Header.CopyTo(rows);
+            await raw.WriteAsync(rows.AsMemory(0, BinaryRows.Header.Length), _ct).ConfigureAwait(false);
+            await foreach (var chunk in table.Chunks.Reader.ReadAllAsync(_ct).ConfigureAwait(false))
+            {
+                int n;
+                try { n = binary.Convert(chunk.Buffer.AsSpan(0, chunk.Length), ref rows); }
+                catch (CopyValueException e) { throw new CopyValueException(chunk.FirstRow + e.Row, $"{e.Message.TrimEnd('.')} (COPY {name}, line {chunk.FirstRow + e.Row})"); }
+                finally { Release(chunk); }
+                await raw.WriteAsync(rows.AsMemory(0, n), _ct).ConfigureAwait(false);
+            }
+            BinaryRows.Trailer.CopyTo(rows);
+            await raw.WriteAsync(rows.AsMemory(0, BinaryRows.Trailer.Length), _ct).ConfigureAwait(false);
+        }
         // Rows this transaction inserted, counted by the server itself (partitions included).
         var loaded = await TargetServer.ScalarAsync(conn,
             "SELECT coalesce(sum(n_tup_ins), 0)::bigint FROM pg_catalog.pg_stat_xact_all_tables WHERE relid = $1::text::regclass OR relid IN (SELECT relid FROM pg_catalog.pg_partition_tree($1::text::regclass))",
             _ct, name).ConfigureAwait(false);
         await tx.CommitAsync(_ct).ConfigureAwait(false);
         return (long)loaded!;
+    }
+
+    /// <summary>
+    /// The COPY's columns and their types as the server sees them (a domain shows as its base type), or none
+    /// when the statement has no plain column list or the server will not say; such tables load as text.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Name, uint TypeOid)>> CopyColumnsAsync(NpgsqlConnection conn, TableCopy table)
+    {
+        var sql = table.Start.Text;
+        int open = 5 + table.Start.Table.Length;
+        const string tail = ") FROM stdin;";
+        if (!sql.AsSpan(open).StartsWith(" (") || !sql.EndsWith(tail, StringComparison.Ordinal)) return [];
+        var list = sql[(open + 2)..^tail.Length];
+        try
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT {list} FROM ONLY {table.Start.Table} LIMIT 0", conn);
+            await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SchemaOnly, _ct).ConfigureAwait(false);
+            return Enumerable.Range(0, r.FieldCount).Select(i => (r.GetName(i), r.GetDataTypeOID(i))).ToList();
+        }
+        catch (PostgresException) { return []; }
     }
 
     private void Release(CopyChunk chunk)
@@ -153,10 +178,3 @@ internal sealed class TableLoader : IAsyncDisposable
         try { await Task.WhenAll(_workers).ConfigureAwait(false); } catch { /* reported by CompleteAsync */ }
     }
 }
-
-/// <summary>
-/// How tables are loaded: by default one connection per table, truncated in its loading transaction so
-/// that minimal WAL skips logging and rows are written frozen. Splitting big tables over several
-/// connections gives that up; on 2 cores it measured no faster, so it is off unless asked for.
-/// </summary>
-internal sealed record LoadStrategy(bool SplitBigTables);

@@ -12,8 +12,8 @@ internal sealed record SqlStatement(long Line, string Text, TocEntry? Toc) : Dum
 /// <summary>A "COPY table (cols) FROM stdin;" statement: its data follows as chunks.</summary>
 internal sealed record CopyStart(long Line, string Text, string Table, TocEntry? Toc) : DumpItem(Line);
 
-/// <summary>Whole lines of COPY data in a pooled buffer (the consumer returns it), and how many rows they hold.</summary>
-internal sealed record CopyChunk(CopyStart Copy, byte[] Buffer, int Length, long Rows) : DumpItem(Copy.Line);
+/// <summary>Whole lines of COPY data in a pooled buffer (the consumer returns it), how many rows they hold, and how many rows of the block came before.</summary>
+internal sealed record CopyChunk(CopyStart Copy, byte[] Buffer, int Length, long Rows, long FirstRow) : DumpItem(Copy.Line);
 
 /// <summary>The "\." that ends a COPY block.</summary>
 internal sealed record CopyEnd(CopyStart Copy, long Rows, long Bytes, long EndLine) : DumpItem(EndLine);

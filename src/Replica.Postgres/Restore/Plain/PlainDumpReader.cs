@@ -104,9 +104,10 @@ internal sealed class PlainDumpReader
                 long n = data.Count((byte)'\n');
                 var chunk = ArrayPool<byte>.Shared.Rent(data.Length);
                 data.CopyTo(chunk);
+                var first = rows;
                 rows += n; bytes += data.Length;
                 Consume(data.Length, n);
-                yield return new CopyChunk(copy, chunk, data.Length, n);
+                yield return new CopyChunk(copy, chunk, data.Length, n, first);
             }
             if (term >= 0)
             {

@@ -147,7 +147,9 @@ internal sealed class PostDataScheduler : IAsyncDisposable
                 foreach (var set in s.Settings.Statements) await TargetServer.ExecuteAsync(_connection, set, ct).ConfigureAwait(false);
                 _applied = s.Settings;
             }
-            await TargetServer.ExecuteAsync(_connection, s.Statement.Text, ct).ConfigureAwait(false);
+            await server.Work.WaitAsync(ct).ConfigureAwait(false);
+            try { await TargetServer.ExecuteAsync(_connection, s.Statement.Text, ct).ConfigureAwait(false); }
+            finally { server.Work.Release(); }
         }
 
         public async ValueTask DisposeAsync()
