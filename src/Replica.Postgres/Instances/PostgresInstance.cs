@@ -98,22 +98,62 @@ public sealed class PostgresInstance
         if (IsRunning) return;
         if (UnixAccount.IsRoot) await DataDirectoryAccess.CheckParentsAsync(DataDirectory, _tool.Account, ct).ConfigureAwait(false);
         var options = $"-p {_options.Port}" + (bulkLoad ? " " + ServerSettings.BulkLoadArguments : "");
-        await _tool.RunAsync("pg_ctl", [
-            "-D", DataDirectory, "-l", LogFile, "-w", "-t", _options.StartTimeoutSeconds.ToString(),
-            "-o", options, "start",
-        ], $"start the instance in {DataDirectory} on port {_options.Port} (see {LogFile})", ct).ConfigureAwait(false);
+        // pg_ctl's own wait (-w) looks every 100 ms; replica looks every 10 ms (see WaitUntilReadyAsync).
+        await _tool.RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-W", "-o", options, "start"],
+            $"start the instance in {DataDirectory} on port {_options.Port} (see {LogFile})", ct).ConfigureAwait(false);
+        await WaitUntilReadyAsync(ct).ConfigureAwait(false);
         await WaitUntilAcceptingAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Until postmaster.pid says "ready"; fails when the server died on the way (its log says why).</summary>
+    private async Task WaitUntilReadyAsync(CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        int? seen = null;
+        while (true)
+        {
+            string[]? lines = null;
+            try { lines = File.ReadAllLines(pidFile); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            if (lines is { Length: >= 8 } && lines[7].Trim() == "ready") return;
+            if (lines is { Length: > 0 } && int.TryParse(lines[0], out var pid)) seen = pid;
+            // The server went away on the way up (a bad setting, a taken port), or never wrote its pid file.
+            bool died = seen is { } p && !IsAlive(p);
+            if (died || (seen is null && clock.Elapsed > TimeSpan.FromSeconds(10)) || clock.Elapsed > TimeSpan.FromSeconds(_options.StartTimeoutSeconds))
+                throw new PostgresInstanceException($"The instance in {DataDirectory} did not start on port {_options.Port} ({LastLogLine() ?? "it wrote no log"}); see {LogFile}.");
+            await Task.Delay(10, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The server's last FATAL or PANIC line (why it stopped), else its last line.</summary>
+    private string? LastLogLine()
+    {
+        try
+        {
+            var lines = File.ReadLines(LogFile).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            return (lines.LastOrDefault(l => l.Contains("FATAL:") || l.Contains("PANIC:")) ?? lines.LastOrDefault())?.TrimEnd('.');
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>Fast shutdown (sessions are ended, no crash recovery needed); does nothing when already stopped.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
         if (ProcessId is not { } pid) return;
-        // pg_ctl signals exactly the postmaster recorded in this data directory's postmaster.pid.
-        await _tool.RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", _options.StartTimeoutSeconds.ToString(), "stop"],
+        // pg_ctl signals exactly the postmaster recorded in this data directory's postmaster.pid; replica
+        // then watches that process itself, every 5 ms (pg_ctl's own wait looks every 100 ms).
+        await _tool.RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-W", "stop"],
             $"stop the instance in {DataDirectory}", ct).ConfigureAwait(false);
-        // pg_ctl returns when postmaster.pid is gone, a moment before the process itself ends.
-        for (int i = 0; i < 100 && IsAlive(pid); i++) await Task.Delay(20, ct).ConfigureAwait(false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (IsAlive(pid))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(_options.StartTimeoutSeconds))
+                throw new PostgresInstanceException($"The instance in {DataDirectory} did not stop within {_options.StartTimeoutSeconds} s; see {LogFile}.");
+            await Task.Delay(5, ct).ConfigureAwait(false);
+        }
         NpgsqlConnection.ClearAllPools();
     }
 
@@ -224,7 +264,7 @@ public sealed class PostgresInstance
             }
             catch (NpgsqlException e) when (DateTime.UtcNow < deadline && e is not PostgresException { SqlState: "28P01" })
             {
-                await Task.Delay(100, ct).ConfigureAwait(false);
+                await Task.Delay(10, ct).ConfigureAwait(false);
             }
             catch (NpgsqlException e)
             {

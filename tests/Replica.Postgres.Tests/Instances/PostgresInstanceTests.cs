@@ -101,6 +101,19 @@ public sealed class PostgresInstanceTests
     }
 
     [Fact]
+    public async Task A_server_that_cannot_start_fails_at_once_with_the_reason_from_its_log()
+    {
+        using var tmp = new TempFolder();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var e = await Assert.ThrowsAsync<PostgresInstanceException>(() => PostgresInstance.CreateAsync(Options(tmp, "pw") with { Port = port }, CancellationToken.None));
+        Assert.Contains($"did not start on port {port}", e.Message);
+        Assert.Contains("could not", e.Message);           // the server's own reason, from its log
+        Assert.Contains("server.log", e.Message);
+    }
+
+    [Fact]
     public async Task Create_refuses_a_non_empty_folder()
     {
         using var tmp = new TempFolder();
