@@ -27,6 +27,8 @@ public class LocalStartStopTests
         Assert.Equal(2000, await LocalTarget.CountAsync(db, "SELECT count(*) FROM viewer_event_log"));
         Assert.Equal(1, await LocalTarget.CountAsync(db, "SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = 'frag' AND r.rolname = 'fragalysis'"));
         Assert.Equal(1, await LocalTarget.CountAsync(db, "SELECT count(*) FROM pg_roles WHERE rolname = 'admin' AND rolsuper"));
+        // The instance was created for bulk loading and handed over durable.
+        Assert.Equal(4, await LocalTarget.CountAsync(db, "SELECT count(*) FROM pg_settings WHERE (name, setting) IN (('fsync', 'on'), ('full_page_writes', 'on'), ('wal_level', 'replica'), ('synchronous_commit', 'on'))"));
         Assert.Equal(result.Restore!.Rows, await LocalTarget.CountAsync(db,
             "SELECT (SELECT count(*) FROM auth_user) + (SELECT count(*) FROM django_migrations) + (SELECT count(*) FROM viewer_project) + (SELECT count(*) FROM viewer_target) + (SELECT count(*) FROM viewer_site_observation) + (SELECT count(*) FROM viewer_event_log)"));
 
