@@ -36,6 +36,26 @@ public sealed class RestoreFailureTests(SourceDumps source)
     }
 
     [Fact]
+    public async Task A_bad_value_in_a_table_sent_as_COPY_binary_names_the_table_and_the_dump_line()
+    {
+        // public."Mixed Case" (text, int) is converted to COPY binary by replica, so the error is replica's, worded as the server's.
+        using var tmp = new TempFolder();
+        var lines = File.ReadAllLines(source.Dump("database", false)).ToList();
+        int copy = lines.FindIndex(l => l.StartsWith("COPY public.\"Mixed Case\" ", StringComparison.Ordinal));
+        int bad = lines.FindIndex(copy, l => l.EndsWith("\t4", StringComparison.Ordinal));
+        lines[bad] += "x";
+        var file = tmp.Sub("corrupt-binary.sql");
+        File.WriteAllLines(file, lines);
+
+        await using var target = await TargetInstance.CreateAsync();
+        var e = await RestoreFailsAsync(target, file, "shop_copy");
+        Assert.Contains("TABLE DATA public.\"Mixed Case\"", e.Message);
+        Assert.Contains($"line {bad + 1} of {file}", e.Message);
+        Assert.Contains("invalid input syntax for type integer: \"4x\"", e.Message);
+        Assert.Equal(bad + 1, e.Line);
+    }
+
+    [Fact]
     public async Task A_failing_index_names_the_index_and_the_dump_line()
     {
         using var tmp = new TempFolder();

@@ -57,6 +57,19 @@ public sealed class RestoreFlavourTests(SourceDumps source)
         Assert.Equal(source.ShopFingerprint, await Fingerprint.OfDatabaseAsync(target.Instance, "shop_copy"));
     }
 
+    [Theory]
+    [InlineData(1L)]          // less than one chunk: the reader waits for every chunk to be loaded before the next
+    [InlineData(null)]        // the default: a quarter of memory
+    public async Task Any_read_ahead_budget_restores_the_same_database(long? budget)
+    {
+        await using var target = await TargetInstance.CreateAsync();
+        await target.ExecuteAsync("postgres", "CREATE ROLE app LOGIN; CREATE ROLE reader LOGIN; CREATE ROLE analysts NOLOGIN;");
+        var report = await new RestoreEngine().RunAsync(target.Restore(source.Dump("database", true)) with { Database = "shop_copy", Owner = "app", ReadAheadBytes = budget },
+            null, null, CancellationToken.None);
+        Assert.True(report.Verified);
+        Assert.Equal(source.ShopFingerprint, await Fingerprint.OfDatabaseAsync(target.Instance, "shop_copy"));
+    }
+
     [Fact]
     public async Task Single_database_dump_names_a_role_the_server_lacks()
     {
