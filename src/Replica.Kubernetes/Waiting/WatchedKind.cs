@@ -18,11 +18,9 @@ public static class WatchedKinds
 
     public static WatchedKind<V1Pod> Pods(IKubernetes k, string ns) => new("Pod",
         async (selector, ct) => { var l = await k.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
-        (selector, rv, ct) => k.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
-            .WatchAsync<V1Pod, V1PodList>(cancellationToken: ct));
+        (selector, rv, ct) => k.CoreV1.WatchListNamespacedPodAsync(ns, labelSelector: selector, resourceVersion: rv, timeoutSeconds: WatchSeconds, cancellationToken: ct));
 
     public static WatchedKind<V1Job> Jobs(IKubernetes k, string ns) => new("Job",
         async (selector, ct) => { var l = await k.BatchV1.ListNamespacedJobAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
-        (selector, rv, ct) => k.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, labelSelector: selector, resourceVersion: rv, watch: true, timeoutSeconds: WatchSeconds, cancellationToken: ct)
-            .WatchAsync<V1Job, V1JobList>(cancellationToken: ct));
+        (selector, rv, ct) => k.BatchV1.WatchListNamespacedJobAsync(ns, labelSelector: selector, resourceVersion: rv, timeoutSeconds: WatchSeconds, cancellationToken: ct));
 }

@@ -17,7 +17,7 @@ public sealed class RestoreEngine
         if (!File.Exists(o.BackupPath))
             throw new RestoreException($"The backup file {o.BackupPath} does not exist; choose an existing backup.");
         using var source = DumpSource.Open(o.BackupPath, o.BinDirectory);
-        var server = new TargetServer(o);
+        await using var server = new TargetServer(o);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         log?.Invoke($"restoring {o.BackupPath} ({source.Info.Flavour.ToWire()}{(source.Info.Gzipped ? ", gzip" : "")}) into {o.Host}:{o.Port} with {o.Jobs} connections");
 

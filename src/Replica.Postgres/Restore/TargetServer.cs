@@ -3,7 +3,7 @@ using Npgsql;
 namespace Replica.Postgres.Restore;
 
 /// <summary>Opens connections to the server being restored into.</summary>
-internal sealed class TargetServer(RestoreOptions options)
+internal sealed class TargetServer(RestoreOptions options) : IAsyncDisposable
 {
     public RestoreOptions Options => options;
 
@@ -13,29 +13,39 @@ internal sealed class TargetServer(RestoreOptions options)
     /// </summary>
     public SemaphoreSlim Work { get; } = new(Math.Max(1, options.Jobs));
 
-    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    private readonly Dictionary<string, NpgsqlDataSource> _sources = [];
+
+    /// <summary>One data source a database: statements are replayed as text, so Npgsql loads no type knowledge from the server.</summary>
+    private NpgsqlDataSource Source(string database)
     {
-        Host = options.Host,
-        Port = options.Port,
-        Username = options.User,
-        Password = options.Password,
-        Database = database,
-        Pooling = false,
-        Timeout = 30,
-        CommandTimeout = 0,
-        ApplicationName = "replica restore",
-        // Statements are replayed as text; Npgsql needs no knowledge of the dump's types.
-        ServerCompatibilityMode = ServerCompatibilityMode.NoTypeLoading,
-        IncludeErrorDetail = true,
-        WriteBufferSize = 1 << 18,
-        // Loading is all-or-nothing anyway: waiting for each commit to reach disk buys nothing. The
-        // restore's queries run once each: compiling them (foreign-key checks over big tables) costs more than it saves.
-        Options = "-c synchronous_commit=off -c jit=off",
-    }.ConnectionString;
+        lock (_sources)
+        {
+            if (_sources.TryGetValue(database, out var source)) return source;
+            var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder
+            {
+                Host = options.Host,
+                Port = options.Port,
+                Username = options.User,
+                Password = options.Password,
+                Database = database,
+                Pooling = false,
+                Timeout = 30,
+                CommandTimeout = 0,
+                ApplicationName = "replica restore",
+                IncludeErrorDetail = true,
+                WriteBufferSize = 1 << 18,
+                // Loading is all-or-nothing anyway: waiting for each commit to reach disk buys nothing. The
+                // restore's queries run once each: compiling them (foreign-key checks over big tables) costs more than it saves.
+                Options = "-c synchronous_commit=off -c jit=off",
+            }.ConnectionString);
+            builder.ConfigureTypeLoading(t => t.EnableTypeLoading(false));
+            return _sources[database] = builder.Build();
+        }
+    }
 
     public async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken ct)
     {
-        var c = new NpgsqlConnection(ConnectionString(database));
+        var c = Source(database).CreateConnection();
         try
         {
             await c.OpenAsync(ct).ConfigureAwait(false);
@@ -61,5 +71,11 @@ internal sealed class TargetServer(RestoreOptions options)
         await using var cmd = new NpgsqlCommand(sql, c);
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var source in _sources.Values) await source.DisposeAsync().ConfigureAwait(false);
+        Work.Dispose();
     }
 }
