@@ -110,9 +110,9 @@ internal sealed class BinaryRows
                         break;
                     default:
                         // Bytes as they are: the server checks their encoding (an escaped NUL is refused) as it does for text.
-                        Ensure(ref output, o, 4 + value.Length + (_kinds.Length - col) * 12 + 2);
-                        BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(o), value.Length);
-                        value.CopyTo(output.AsSpan(o + 4));
+                        // Room was made per line: an unescaped value is never longer than its text.
+                        BinaryPrimitives.WriteInt32BigEndian(span, value.Length);
+                        value.CopyTo(span[4..]);
                         o += 4 + value.Length;
                         break;
                 }

@@ -13,8 +13,6 @@ internal sealed class ByteBudget(long limit)
     private readonly Queue<(long Bytes, TaskCompletionSource Granted)> _waiting = new();
     private long _used;
 
-    public long Limit => limit;
-
     /// <summary>A quarter of the memory this process may use (a container's limit counts), between 64 MiB and 2 GiB.</summary>
     public static long Default()
     {
