@@ -85,17 +85,10 @@ internal static class Methods
         var pg = await PostgresInstance.CreateAsync(new PostgresInstanceOptions(dir, PostgresInstance.FindFreePort(), "postgres", Password) { BinDirectory = o.Bin }, CancellationToken.None);
         try
         {
-            var psi = new ProcessStartInfo("bash", ["-c", $"gunzip -c '{b.Cluster}' | psql -X -q -v ON_ERROR_STOP=1 template1 > /dev/null"]) { UseShellExecute = false, RedirectStandardError = true };
-            psi.Environment["PATH"] = o.Bin + ":" + psi.Environment["PATH"];
-            psi.Environment["PGHOST"] = "127.0.0.1";
-            psi.Environment["PGPORT"] = pg.Port.ToString();
-            psi.Environment["PGUSER"] = "postgres";
-            psi.Environment["PGPASSWORD"] = Password;
-            using var p = Process.Start(psi)!;
-            var err = await p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync();
+            // Without pipefail: psql's exit code, not gunzip's broken pipe once psql has stopped.
+            var (exit, err) = await RunShellAsync(pg, o, $"gunzip -c '{b.Cluster}' | psql -X -q -v ON_ERROR_STOP=1 template1 > /dev/null", pipefail: false);
             var line = err.Split('\n').FirstOrDefault(l => l.Contains("ERROR:"))?.Trim() ?? "no error";
-            return p.ExitCode == 0 ? "succeeded" : $"fails, exit {p.ExitCode}: {line}";
+            return exit == 0 ? "succeeded" : $"fails, exit {exit}: {line}";
         }
         finally
         {
@@ -129,7 +122,14 @@ internal static class Methods
     /// <summary>Runs a shell pipeline against the instance (password through PGPASSWORD); returns its stderr.</summary>
     private static async Task<string> ShellAsync(PostgresInstance pg, BenchOptions o, string command)
     {
-        var psi = new ProcessStartInfo("bash", ["-o", "pipefail", "-c", command]) { UseShellExecute = false, RedirectStandardError = true };
+        var (exit, err) = await RunShellAsync(pg, o, command, pipefail: true);
+        if (exit != 0) throw new InvalidOperationException($"'{command}' failed ({exit}): {err}");
+        return err;
+    }
+
+    private static async Task<(int Exit, string Stderr)> RunShellAsync(PostgresInstance pg, BenchOptions o, string command, bool pipefail)
+    {
+        var psi = new ProcessStartInfo("bash", pipefail ? ["-o", "pipefail", "-c", command] : ["-c", command]) { UseShellExecute = false, RedirectStandardError = true };
         psi.Environment["PATH"] = o.Bin + ":" + psi.Environment["PATH"];
         psi.Environment["PGHOST"] = "127.0.0.1";
         psi.Environment["PGPORT"] = pg.Port.ToString();
@@ -138,8 +138,7 @@ internal static class Methods
         using var p = Process.Start(psi)!;
         var err = await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"'{command}' failed ({p.ExitCode}): {err}");
-        return err;
+        return (p.ExitCode, err);
     }
 
     public static async Task SqlAsync(PostgresInstance pg, string db, string sql)

@@ -16,44 +16,35 @@ public sealed class RestoreFailureTests(SourceDumps source)
             target.Restore(backup) with { Database = database, Owner = database is null ? null : "app" }, null, null, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Corrupt_copy_data_names_the_table_and_the_dump_line()
+    /// <summary>Corrupts one row of a table's COPY block in the database dump; the restore must fail naming the table, the row's line and the error.</summary>
+    private async Task BadValueFailsAsync(string table, Func<List<string>, int, int> pickRow, Func<string, string> corrupt, string error)
     {
         using var tmp = new TempFolder();
         var lines = File.ReadAllLines(source.Dump("database", false)).ToList();
-        int copy = lines.FindIndex(l => l.StartsWith("COPY sales.orders ", StringComparison.Ordinal));
-        int bad = copy + 5; // fifth row
-        lines[bad] = "not-a-number" + lines[bad][lines[bad].IndexOf('\t')..];
+        int copy = lines.FindIndex(l => l.StartsWith($"COPY {table} ", StringComparison.Ordinal));
+        int bad = pickRow(lines, copy);
+        lines[bad] = corrupt(lines[bad]);
         var file = tmp.Sub("corrupt.sql");
         File.WriteAllLines(file, lines);
 
         await using var target = await TargetInstance.CreateAsync();
         var e = await RestoreFailsAsync(target, file, "shop_copy");
-        Assert.Contains("TABLE DATA sales.orders", e.Message);
+        Assert.Contains($"TABLE DATA {table}", e.Message);
         Assert.Contains($"line {bad + 1} of {file}", e.Message);
-        Assert.Contains("invalid input syntax for type bigint", e.Message);
+        Assert.Contains(error, e.Message);
         Assert.Equal(bad + 1, e.Line);
     }
 
     [Fact]
-    public async Task A_bad_value_in_a_table_sent_as_COPY_binary_names_the_table_and_the_dump_line()
-    {
-        // public."Mixed Case" (text, int) is converted to COPY binary by replica, so the error is replica's, worded as the server's.
-        using var tmp = new TempFolder();
-        var lines = File.ReadAllLines(source.Dump("database", false)).ToList();
-        int copy = lines.FindIndex(l => l.StartsWith("COPY public.\"Mixed Case\" ", StringComparison.Ordinal));
-        int bad = lines.FindIndex(copy, l => l.EndsWith("\t4", StringComparison.Ordinal));
-        lines[bad] += "x";
-        var file = tmp.Sub("corrupt-binary.sql");
-        File.WriteAllLines(file, lines);
+    public Task Corrupt_copy_data_names_the_table_and_the_dump_line() =>
+        BadValueFailsAsync("sales.orders", (_, copy) => copy + 5, row => "not-a-number" + row[row.IndexOf('\t')..],
+            "invalid input syntax for type bigint");
 
-        await using var target = await TargetInstance.CreateAsync();
-        var e = await RestoreFailsAsync(target, file, "shop_copy");
-        Assert.Contains("TABLE DATA public.\"Mixed Case\"", e.Message);
-        Assert.Contains($"line {bad + 1} of {file}", e.Message);
-        Assert.Contains("invalid input syntax for type integer: \"4x\"", e.Message);
-        Assert.Equal(bad + 1, e.Line);
-    }
+    [Fact]
+    public Task A_bad_value_in_a_table_sent_as_COPY_binary_names_the_table_and_the_dump_line() =>
+        // public."Mixed Case" (text, int) is converted to COPY binary by replica, so the error is replica's, worded as the server's.
+        BadValueFailsAsync("public.\"Mixed Case\"", (lines, copy) => lines.FindIndex(copy, l => l.EndsWith("\t4", StringComparison.Ordinal)), row => row + "x",
+            "invalid input syntax for type integer: \"4x\"");
 
     [Fact]
     public async Task A_failing_index_names_the_index_and_the_dump_line()
