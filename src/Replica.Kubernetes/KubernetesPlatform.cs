@@ -74,7 +74,7 @@ public sealed class KubernetesPlatform : IPlatform
     public Task StopStackAsync(RunContext run) =>
         InRun(() => new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation));
 
-    public Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run) =>
+    public Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run, string instance) =>
         InRun(async () =>
         {
             await new TargetNamespace(K, T).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
@@ -82,7 +82,7 @@ public sealed class KubernetesPlatform : IPlatform
             return await new DatabaseInstance(K, T, _options).CreateAsync(run, Logger(run), run.Cancellation);
         });
 
-    public Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, DatabaseEndpoint database) =>
+    public Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, string instance) =>
         InRun(async () =>
         {
             if (!backup.Path.StartsWith(ClusterTarget.BackupsMount + "/", StringComparison.Ordinal))
@@ -95,9 +95,10 @@ public sealed class KubernetesPlatform : IPlatform
             return WorkerSummaries.Restore(summary);
         });
 
-    public Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, DatabaseEndpoint database) =>
+    public Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, string instance) =>
         InRun<StackEndpoint?>(async () =>
         {
+            await new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation);
             if (!T.HasStack)
             {
                 run.Info($"target {T.Name} has no stack.image; no stack to start");
@@ -107,7 +108,7 @@ public sealed class KubernetesPlatform : IPlatform
             return await new StackWorkload(K, T, _options).StartAsync(run, imageTag, Logger(run), run.Cancellation);
         });
 
-    public Task<MediaSummary> SyncMediaAsync(RunContext run) =>
+    public Task<MediaSummary> SyncMediaAsync(RunContext run, MediaDeletionLimit limit) =>
         InRun(async () =>
         {
             await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
@@ -118,8 +119,16 @@ public sealed class KubernetesPlatform : IPlatform
             return WorkerSummaries.Media(summary);
         });
 
-    public Task RemoveDatabaseAsync(RunContext run) =>
-        InRun(() => new DatabaseInstance(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
+    public Task RemoveDatabaseAsync(RunContext run, string instance) =>
+        InRun(() => new DatabaseInstance(K, T, _options).RemoveAsync(instance, Logger(run), run.Cancellation));
+
+    public Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct) =>
+        ApiFailures.OutsideRunAsync(T.Namespace, () => new DatabaseInstance(K, T, _options).ListAsync(ct));
+
+    public Task RepairAsync(TargetConfig target, Action<string> report, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<DatabaseFootprint> DatabaseFootprintAsync(TargetConfig target, string? instance, CancellationToken ct) =>
+        Task.FromResult(new DatabaseFootprint(null, null, $"namespace {T.Namespace}"));
 
     public Task RemoveMediaAsync(RunContext run) =>
         InRun(() => new MediaVolume(K, T, _options).RemoveAsync(Logger(run), run.Cancellation));
@@ -137,7 +146,7 @@ public sealed class KubernetesPlatform : IPlatform
             run.Info($"namespace {T.Namespace} is kept (it may hold Secrets replica did not create); delete it with kubectl if it should go");
         });
 
-    public Task<PlatformState> ReadStateAsync(TargetConfig target, CancellationToken ct) =>
+    public Task<PlatformState> ReadStateAsync(TargetConfig target, string? instance, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, async () =>
         {
             var (dbRunning, db) = await new DatabaseInstance(K, T, _options).ReadAsync(ct);

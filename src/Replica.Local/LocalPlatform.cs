@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Replica.Core;
 using Replica.Core.Backups;
@@ -11,13 +12,15 @@ using Replica.Postgres.Restore;
 namespace Replica.Local;
 
 /// <summary>
-/// A target on this machine: its database is a PostgreSQL server process on a free port of
-/// 127.0.0.1 with its data directory in the target's folder, its media volume is a folder,
-/// and its stack is a detached process.
+/// A target on this machine: each database instance is a PostgreSQL server process on a free port
+/// of 127.0.0.1 with its data directory in the target's folder (one per run that made it, so a
+/// refresh prepares the new one beside the one that serves), its media volume is a folder, and its
+/// stack is a detached session of processes on a port that stays the same across refreshes.
 /// </summary>
 public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
 {
     private const string Superuser = "postgres";
+    private static readonly TimeSpan StackStopGrace = TimeSpan.FromSeconds(10);
 
     public string Name => PlatformNames.Local;
 
@@ -38,46 +41,52 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
     {
         var folders = Folders(run.Target);
         if (StackProcess.Read(folders.StackFile) is not { } stack) { run.Info("no stack running"); return; }
-        if (stack.IsAlive)
+        var members = stack.Processes();
+        if (members.Count > 0)
         {
-            run.Info($"stopping the stack (pid {stack.Pid})");
-            await stack.StopAsync(TimeSpan.FromSeconds(10));
+            run.Info($"stopping the stack: {members.Count} process(es) of its session (pid {stack.Pid})");
+            var killed = await stack.StopAsync(StackStopGrace);
+            if (killed.Count > 0)
+                run.Warn($"{killed.Count} stack process(es) ignored SIGTERM for {StackStopGrace.TotalSeconds:0} s and were killed: pid {string.Join(", ", killed.Select(k => k.Pid))}");
         }
-        if (File.Exists(folders.StackFile)) File.Delete(folders.StackFile);
+        File.Delete(folders.StackFile);
     }
 
-    public async Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run)
+    public async Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run, string instance)
     {
         var folders = Folders(run.Target);
-        await RemoveDatabaseAsync(run);
-        Directory.CreateDirectory(folders.Root);
+        var root = folders.InstanceRoot(instance);
         var record = new DatabaseRecord(PostgresInstance.FindFreePort(), Superuser, GeneratePassword(), run.Target.Database.Name);
-        record.Write(folders.DatabaseFile);
+        // Recorded before it exists, so that whatever interrupts the creation, the next command finds and removes it.
+        record.Write(folders.RecordFile(instance));
+        Directory.CreateDirectory(root);
         try
         {
             // It starts with bulk-load settings: nothing uses it before the restore hands it over durable.
-            var instance = await PostgresInstance.CreateAsync(Options(folders, record) with { CreateForBulkLoad = true }, run.Cancellation);
-            run.Info($"new PostgreSQL instance on 127.0.0.1:{record.Port}, data in {folders.Database}" +
+            var server = await PostgresInstance.CreateAsync(Options(folders, instance, record) with { CreateForBulkLoad = true, PasswordFileDirectory = root }, run.Cancellation);
+            run.Info($"new PostgreSQL instance {instance} on 127.0.0.1:{record.Port}, data in {folders.DataDirectory(instance)}" +
                      (folders.DatabaseRelocated ? $" (the server's account cannot enter {folders.Root}, so its volume lives under {TargetFolders.FallbackVolumes})" : "") +
-                     (instance.RunAsUser is { } user && Environment.IsPrivilegedProcess ? $" (server runs as the '{user}' account: PostgreSQL refuses to run as root)" : ""));
+                     (server.RunAsUser is { } user && Environment.IsPrivilegedProcess ? $" (server runs as the '{user}' account: PostgreSQL refuses to run as root)" : ""));
         }
         catch (PostgresInstanceException e)
         {
-            throw new ReplicaStepException($"The database instance could not be created: {e.Message}", e);
+            throw new ReplicaStepException(IsDiskFull(e.Message)
+                ? DiskFull.Describe(folders.Volumes, "the database volume", $"initdb: {e.Message}")
+                : $"The database instance could not be created: {e.Message}", e);
         }
         return record.Endpoint;
     }
 
-    public async Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, DatabaseEndpoint database)
+    public async Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, string instance)
     {
         var folders = Folders(run.Target);
-        var record = DatabaseRecord.Read(folders.DatabaseFile) ?? throw new ReplicaStepException("The database instance is missing; it was removed while the run went on.");
-        var instance = PostgresInstance.Open(Options(folders, record));
-        await instance.UseBulkLoadSettingsAsync(run.Cancellation);
+        var record = DatabaseRecord.Read(folders.RecordFile(instance)) ?? throw new ReplicaStepException($"The database instance {instance} is missing; it was removed while the run went on.");
+        var server = PostgresInstance.Open(Options(folders, instance, record));
+        await server.UseBulkLoadSettingsAsync(run.Cancellation);
         RestoreReport report;
         try
         {
-            var options = new RestoreOptions(backup.Path, database.Host, database.Port, database.User, database.Password)
+            var options = new RestoreOptions(backup.Path, "127.0.0.1", record.Port, record.Superuser, record.Password)
             {
                 Database = run.Target.Database.Name,
                 Owner = run.Target.Database.Owner,
@@ -87,56 +96,89 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         }
         catch (RestoreException e)
         {
-            throw new ReplicaStepException(e.Message, e);
+            // The instance is left as it is: the run's undo removes it, it is never presented as usable.
+            var full = IsDiskFull(e.Message);
+            throw new ReplicaStepException(full ? DiskFull.Describe(folders.Volumes, "the database volume", e.Message) : e.Message, e)
+            {
+                BackupDamaged = !full && BackupDamage.IsDamage(e),
+            };
         }
-        finally
-        {
-            // Hand the instance over durable even after a failed restore: someone may inspect it.
-            await instance.UseDurableSettingsAsync(CancellationToken.None);
-        }
+        run.Info("handing the instance over durable (fsync on, flushed, checkpointed)");
+        await server.UseDurableSettingsAsync(run.Cancellation);
         return RestoreReports.ToSummary(report);
     }
 
-    public async Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, DatabaseEndpoint database)
+    public async Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, string instance)
     {
         var folders = Folders(run.Target);
+        await StopStackAsync(run);
         if (run.Target.Stack?.Command is not { } command)
         {
             run.Info("no stack configured (targets.<name>.stack.command); skipping");
             return null;
         }
+        var record = DatabaseRecord.Read(folders.RecordFile(instance)) ?? throw new ReplicaStepException($"The database instance {instance} is missing; start the target again.");
+        var database = record.Endpoint;
         var stack = run.Target.Stack;
-        var port = PostgresInstance.FindFreePort();
+        var port = await StackPortAsync(run, folders);
+        var text = port.ToString(CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string>
         {
             ["REPLICA_TARGET"] = run.Target.Name,
             ["STACK_IMAGE_TAG"] = imageTag,
             ["DATABASE_URL"] = database.Url,
             ["PGHOST"] = database.Host,
-            ["PGPORT"] = database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGPORT"] = database.Port.ToString(CultureInfo.InvariantCulture),
             ["PGDATABASE"] = database.Database,
             ["PGUSER"] = database.User,
             ["PGPASSWORD"] = database.Password,
             ["MEDIA_ROOT"] = folders.Media,
-            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PORT"] = text,
         };
         Directory.CreateDirectory(folders.Root);
         Directory.CreateDirectory(folders.Media);
-        var url = $"http://127.0.0.1:{port}/";
-        var process = StackProcess.Start(command, env, folders.StackLog, port, url, imageTag);
+        var url = $"http://127.0.0.1:{text}/";
+        var process = StackProcess.Start(command, env, folders.StackLog, port, url, imageTag, instance);
         process.Write(folders.StackFile);
-        run.Info($"stack started (pid {process.Pid}, port {port}, image tag {imageTag}); its output goes to {folders.StackLog}");
+        run.Info($"stack started (pid {process.Pid}, port {port}, image tag {imageTag}, database {instance}); its output goes to {folders.StackLog}");
         if (stack.ReadyUrl is { } ready)
-            await StackReadiness.WaitAsync(run, process, ready.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                TimeSpan.FromSeconds(stack.ReadyTimeoutSeconds), folders.StackLog);
+            await StackReadiness.WaitAsync(run, process, ready.Replace("{port}", text), TimeSpan.FromSeconds(stack.ReadyTimeoutSeconds), folders.StackLog);
         return new StackEndpoint(url);
     }
 
-    public async Task<MediaSummary> SyncMediaAsync(RunContext run)
+    /// <summary>The target's stack port: chosen once and kept, so the stack's URL survives refreshes.</summary>
+    private static async Task<int> StackPortAsync(RunContext run, TargetFolders folders)
+    {
+        if (File.Exists(folders.StackPortFile) && int.TryParse(File.ReadAllText(folders.StackPortFile).Trim(), CultureInfo.InvariantCulture, out var kept))
+        {
+            // The previous stack has just been stopped; its listening socket may take a moment to close.
+            for (var i = 0; i < 100 && !PortIsFree(kept); i++) await Task.Delay(20, run.Cancellation);
+            if (PortIsFree(kept)) return kept;
+            run.Warn($"the stack's port {kept} is taken by another program; the stack moves to a new port (its URL changes)");
+        }
+        var port = PostgresInstance.FindFreePort();
+        Directory.CreateDirectory(folders.Root);
+        File.WriteAllText(folders.StackPortFile, port.ToString(CultureInfo.InvariantCulture));
+        return port;
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            l.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException) { return false; }
+    }
+
+    public async Task<MediaSummary> SyncMediaAsync(RunContext run, MediaDeletionLimit limit)
     {
         var source = config.Source.MediaBackup.LocalPath
             ?? throw new RefusedException($"source.media_backup is {config.Source.MediaBackup}, which the local platform cannot read; give a folder path.");
         var dest = Folders(run.Target).Media;
+        if (!limit.AllowEmptySource) Replica.Core.Guards.MediaSourceGuard.EnsureNotEmpty(config.Source.MediaBackup, dest, run.Target.Name);
         // The stack's start creates the folder (its MEDIA_ROOT), so "exists" means "holds something".
         var existed = Directory.Exists(dest) && Directory.EnumerateFileSystemEntries(dest).Any();
         run.Info(existed ? $"media volume {dest} exists: copying only what differs from {source}" : $"media volume {dest} is new: copying everything from {source}");
@@ -146,33 +188,48 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
             return new MediaSummary(s.FilesCopied, s.FilesUpdated, s.FilesDeleted, s.FilesUnchanged, s.DirsCreated, s.DirsDeleted,
                 s.SymlinksWritten, s.Skipped, s.BytesCopied, s.Seconds);
         }
+        catch (MediaPathRefusedException e)
+        {
+            throw new RefusedException(e.Message);
+        }
         catch (MediaSyncException e)
         {
             throw new ReplicaStepException(e.Message, e);
         }
     }
 
-    public async Task RemoveDatabaseAsync(RunContext run)
+    public async Task RemoveDatabaseAsync(RunContext run, string instance)
     {
         var folders = Folders(run.Target);
-        var record = DatabaseRecord.Read(folders.DatabaseFile);
-        if (record is not null && Directory.Exists(folders.Database))
+        var data = folders.DataDirectory(instance);
+        var record = DatabaseRecord.Read(folders.RecordFile(instance));
+        if (File.Exists(Path.Combine(data, "PG_VERSION")))
         {
-            var instance = PostgresInstance.Open(Options(folders, record));
-            if (instance.IsRunning)
+            var server = PostgresInstance.Open(Options(folders, instance, record ?? new DatabaseRecord(0, Superuser, "", run.Target.Database.Name)));
+            if (server.IsRunning)
             {
-                run.Info($"stopping the database instance (pid {instance.ProcessId})");
-                await instance.StopAsync(CancellationToken.None);
+                run.Info($"stopping database instance {instance} (pid {server.ProcessId})");
+                await server.StopAsync(CancellationToken.None);
             }
         }
-        if (Directory.Exists(folders.Database))
+        var root = folders.InstanceRoot(instance);
+        if (Directory.Exists(root) && instance != Core.Workflows.TargetReconciler.LegacyInstance)
         {
-            run.Info($"deleting the database volume {folders.Database}");
-            Directory.Delete(folders.Database, recursive: true);
+            run.Info($"deleting database instance {instance} ({root})");
+            MediaVolume.Delete(root);
         }
-        if (folders.DatabaseRelocated) RemoveEmptyParents(folders.Database, TargetFolders.FallbackVolumes);
-        if (File.Exists(folders.DatabaseFile)) File.Delete(folders.DatabaseFile);
+        else if (Directory.Exists(data))
+        {
+            run.Info($"deleting database instance {instance} ({data})");
+            MediaVolume.Delete(data);
+        }
+        if (folders.DatabaseRelocated) RemoveEmptyParents(root, TargetFolders.FallbackVolumes);
+        File.Delete(folders.RecordFile(instance));
+        File.Delete(folders.RecordFile(instance) + ".new");
     }
+
+    public Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct) =>
+        Task.FromResult(Folders(target).Instances());
 
     public Task RemoveMediaAsync(RunContext run)
     {
@@ -187,25 +244,95 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
 
     public Task RemoveTargetAsync(RunContext run)
     {
-        var root = Folders(run.Target).Root;
-        if (Directory.Exists(root))
+        var folders = Folders(run.Target);
+        if (Directory.Exists(folders.Root))
         {
-            run.Info($"deleting {root}");
-            MediaVolume.Delete(root);
+            run.Info($"deleting {folders.Root}");
+            MediaVolume.Delete(folders.Root);
+        }
+        if (folders.DatabaseRelocated && Directory.Exists(folders.Volumes))
+        {
+            MediaVolume.Delete(folders.Volumes);
+            RemoveEmptyParents(folders.Volumes, TargetFolders.FallbackVolumes);
         }
         return Task.CompletedTask;
     }
 
-    public Task<PlatformState> ReadStateAsync(TargetConfig target, CancellationToken ct)
+    public async Task RepairAsync(TargetConfig target, Action<string> report, CancellationToken ct)
     {
         var folders = Folders(target);
-        var record = DatabaseRecord.Read(folders.DatabaseFile);
-        var dbRunning = record is not null && Directory.Exists(folders.Database) && PostgresInstance.Open(Options(folders, record)).IsRunning;
+        if (StackProcess.Read(folders.StackFile) is { } stack && !stack.IsAlive)
+        {
+            // The stack's shell is gone; whatever it left in its session goes too, and so does the record.
+            var left = stack.Processes();
+            if (left.Count > 0)
+            {
+                var killed = await stack.StopAsync(StackStopGrace);
+                report($"the stack's shell (pid {stack.Pid}) is gone; stopped the {left.Count} process(es) it left{(killed.Count > 0 ? $" ({killed.Count} with SIGKILL)" : "")}");
+            }
+            File.Delete(folders.StackFile);
+        }
+        else if (File.Exists(folders.StackFile) && StackProcess.Read(folders.StackFile) is null)
+        {
+            File.Delete(folders.StackFile);
+            report("removed a stack record cut off by an interrupted run");
+        }
+        // initdb's password file of a run killed while initdb ran (kept inside the instance's folder, which goes with it;
+        // a file left by an older replica in the shared temporary folder is removed here).
+        foreach (var dir in new[] { folders.Volumes, Path.GetTempPath() })
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var stray in Directory.EnumerateFiles(dir, PostgresInstance.PasswordFilePrefix + "*", SearchOption.AllDirectories))
+            {
+                File.Delete(stray);
+                report($"removed a password file left by an interrupted run ({stray})");
+            }
+        }
+    }
+
+    public Task<PlatformState> ReadStateAsync(TargetConfig target, string? instance, CancellationToken ct)
+    {
+        var folders = Folders(target);
+        DatabaseRecord? record = null;
+        var dbRunning = false;
+        if (instance is not null)
+        {
+            record = DatabaseRecord.Read(folders.RecordFile(instance));
+            var data = folders.DataDirectory(instance);
+            try
+            {
+                dbRunning = record is not null && File.Exists(Path.Combine(data, "PG_VERSION")) && PostgresInstance.Open(Options(folders, instance, record)).IsRunning;
+            }
+            catch (Exception e) when (e is PostgresInstanceException or IOException or UnauthorizedAccessException)
+            {
+                dbRunning = false;
+            }
+        }
         var stack = StackProcess.Read(folders.StackFile);
         var stackRunning = stack?.IsAlive == true;
         return Task.FromResult(new PlatformState(dbRunning, record?.Endpoint, stackRunning, stack is null ? null : new StackEndpoint(stack.Url),
             Directory.Exists(folders.Media), folders.Media));
     }
+
+    public Task<DatabaseFootprint> DatabaseFootprintAsync(TargetConfig target, string? instance, CancellationToken ct)
+    {
+        var folders = Folders(target);
+        long? used = null;
+        if (instance is not null && Directory.Exists(folders.DataDirectory(instance)))
+        {
+            try
+            {
+                used = new DirectoryInfo(folders.DataDirectory(instance))
+                    .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
+                    .Sum(f => f.Length);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return Task.FromResult(new DatabaseFootprint(used, DiskFull.FreeBytes(folders.Volumes), folders.Volumes));
+    }
+
+    private static bool IsDiskFull(string message) =>
+        message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || message.Contains("could not extend file", StringComparison.OrdinalIgnoreCase);
 
     private static void RemoveEmptyParents(string path, string stopAt)
     {
@@ -216,8 +343,8 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         }
     }
 
-    private static PostgresInstanceOptions Options(TargetFolders folders, DatabaseRecord record) =>
-        new(folders.Database, record.Port, record.Superuser, record.Password);
+    private static PostgresInstanceOptions Options(TargetFolders folders, string instance, DatabaseRecord record) =>
+        new(folders.DataDirectory(instance), record.Port, record.Superuser, record.Password);
 
     private static string GeneratePassword() =>
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);

@@ -1,6 +1,7 @@
 using Replica.Cli.Commands;
 using Replica.Cli.Worker;
 using Replica.Core;
+using Replica.Core.Runs;
 using Spectre.Console.Cli;
 
 // Worker commands run inside Kubernetes Jobs and benchmarks: they skip the CLI framework
@@ -58,5 +59,17 @@ catch (CommandAppException e)
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("replica: cancelled.");
+    return 1;
+}
+catch (StateFolderException e)
+{
+    Console.Error.WriteLine($"replica: {e.Message}");
+    return 1;
+}
+catch (Exception e)
+{
+    // Never an unhandled exception (exit 134 and a stack trace): one sentence, and the details only when asked for.
+    Console.Error.WriteLine($"replica: unexpected error: {e.Message.TrimEnd('.')}; run again with REPLICA_DEBUG=1 for details, and report it if it persists.");
+    if (Environment.GetEnvironmentVariable("REPLICA_DEBUG") is "1") Console.Error.WriteLine(e);
     return 1;
 }

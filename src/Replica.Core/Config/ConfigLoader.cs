@@ -70,8 +70,15 @@ public static class ConfigLoader
                 throw targetsMap.Error(node, $"target name '{name}' is not allowed", "use lower-case letters, digits and dashes (it names folders and namespaces)");
             targets[name] = ReadTarget(name, new YamlMap(m, path, $"targets.{name}"), Resolve);
         }
-        return new ReplicaConfig(path, stateDir, source, targets);
+        if (stateDir.Length > MaxStateDirLength)
+            throw root.Error(root.Node("state_dir") ?? rootNode, $"'state_dir' is {stateDir.Length} characters long", $"give a path of at most {MaxStateDirLength} characters (database folders and sockets live below it)");
+        var config = new ReplicaConfig(path, stateDir, source, targets);
+        Guards.WorkflowGuards.EnsureFoldersApart(config);
+        return config;
     }
+
+    /// <summary>PostgreSQL's paths are limited to 1024 bytes (MAXPGPATH); the folders replica makes below state_dir take up to ~150.</summary>
+    public const int MaxStateDirLength = 700;
 
     private static SourceConfig ReadSource(YamlMap map, Func<string, string> resolve)
     {
@@ -137,8 +144,11 @@ public static class ConfigLoader
         var media = new MediaConfig();
         if (map.Map("media") is { } md)
         {
-            md.AllowOnly("path", "pvc", "size");
-            media = new MediaConfig(md.String("path") is { } p ? resolve(p) : null, md.String("pvc"), md.String("size"));
+            md.AllowOnly("path", "pvc", "size", "max_delete_percent");
+            var percent = md.Int("max_delete_percent") ?? 50;
+            if (percent is < 0 or > 100)
+                throw md.Error(md.Node("max_delete_percent")!, $"'{md.Path}.max_delete_percent' is {percent}", "give a whole number from 0 to 100 (100 allows any deletion)");
+            media = new MediaConfig(md.String("path") is { } p ? resolve(p) : null, md.String("pvc"), md.String("size"), percent);
         }
         StackConfig? stack = null;
         if (map.Map("stack") is { } s)

@@ -45,7 +45,8 @@ public sealed record TargetConfig(
 
 public sealed record DatabaseConfig(string Name = "frag", string Owner = "fragalysis", string? Image = null, string? Size = null);
 
-public sealed record MediaConfig(string? Path = null, string? Pvc = null, string? Size = null);
+/// <param name="MaxDeletePercent">a sync that would delete more than this share of the entries of an existing media volume is refused (--allow-media-delete allows it).</param>
+public sealed record MediaConfig(string? Path = null, string? Pvc = null, string? Size = null, int MaxDeletePercent = 50);
 
 public sealed record StackConfig(
     string? Command = null,

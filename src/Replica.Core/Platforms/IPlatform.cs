@@ -28,21 +28,36 @@ public interface IPlatform
     /// <summary>A description of where the target's media lives, for plans and status.</summary>
     string MediaLocation(TargetConfig target);
 
-    /// <summary>Stops the stack if it runs; nothing to do is fine.</summary>
+    /// <summary>
+    /// Stops the stack if it runs, every process or pod of it; nothing to do is fine. Its address
+    /// (local port, Service) is kept for the next start.
+    /// </summary>
     Task StopStackAsync(RunContext run);
 
-    /// <summary>Replaces any previous database instance with a new, empty one and returns where it is.</summary>
-    Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run);
+    /// <summary>
+    /// A new, empty database instance named <paramref name="instance"/>, beside any other instance
+    /// of the target (which keeps running). It may start with bulk-load settings: nothing uses it
+    /// until <see cref="RestoreDatabaseAsync"/> hands it over durable.
+    /// </summary>
+    Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run, string instance);
 
-    Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, DatabaseEndpoint database);
+    /// <summary>Restores the backup into the instance, verifies it and hands it over durable.</summary>
+    Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, string instance);
 
-    /// <summary>Starts the stack on the tag and waits until it is ready; null when the target has no stack.</summary>
-    Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, DatabaseEndpoint database);
+    /// <summary>
+    /// Starts the stack on the tag, connected to <paramref name="instance"/>, at the target's stable
+    /// address, and waits until it is ready; null when the target has no stack. A running stack is
+    /// stopped first.
+    /// </summary>
+    Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, string instance);
 
-    Task<MediaSummary> SyncMediaAsync(RunContext run);
+    Task<MediaSummary> SyncMediaAsync(RunContext run, MediaDeletionLimit limit);
 
-    /// <summary>Stops the database and deletes it with its volume. Idempotent.</summary>
-    Task RemoveDatabaseAsync(RunContext run);
+    /// <summary>Stops the instance and deletes it with its volume. Idempotent.</summary>
+    Task RemoveDatabaseAsync(RunContext run, string instance);
+
+    /// <summary>The database instances of the target that exist now (running or not), by name.</summary>
+    Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct);
 
     /// <summary>Deletes the media volume. Idempotent.</summary>
     Task RemoveMediaAsync(RunContext run);
@@ -50,8 +65,22 @@ public interface IPlatform
     /// <summary>Removes whatever else the platform keeps for the target (wipe). Idempotent.</summary>
     Task RemoveTargetAsync(RunContext run);
 
-    /// <summary>What runs now; null parts are absent. Includes the database password (only for status --json).</summary>
-    Task<PlatformState> ReadStateAsync(TargetConfig target, CancellationToken ct);
+    /// <summary>
+    /// Repairs what an interrupted run of this platform left behind that is not a database instance
+    /// (a stack record whose processes are gone, a stray secret file); reports each repair. Never
+    /// touches what a live run uses.
+    /// </summary>
+    Task RepairAsync(TargetConfig target, Action<string> report, CancellationToken ct);
+
+    /// <summary>
+    /// What runs now; null parts are absent. <paramref name="instance"/> is the database the
+    /// target serves from (null: none recorded). Includes the database password (only for status --json).
+    /// Never throws for a half-made or missing part: it is reported as absent.
+    /// </summary>
+    Task<PlatformState> ReadStateAsync(TargetConfig target, string? instance, CancellationToken ct);
+
+    /// <summary>The disk the instance uses and the room left where a new instance would go; null parts are unknown.</summary>
+    Task<DatabaseFootprint> DatabaseFootprintAsync(TargetConfig target, string? instance, CancellationToken ct);
 }
 
 /// <summary>Chooses the platform of a target.</summary>
@@ -84,6 +113,17 @@ public sealed record RestoreSummary(
     double DataSeconds,
     double IndexSeconds,
     double Seconds);
+
+/// <summary>How much of an existing media volume a sync may delete: a percentage of its entries (100 = any), and whether an empty source is allowed.</summary>
+public sealed record MediaDeletionLimit(int MaxDeletePercent = 50, bool AllowEmptySource = false)
+{
+    public static MediaDeletionLimit Default { get; } = new();
+    public static MediaDeletionLimit Unlimited { get; } = new(100, true);
+}
+
+/// <param name="UsedBytes">what the instance occupies (the estimate of what a new one will need).</param>
+/// <param name="FreeBytes">room left on the volume where a new instance goes.</param>
+public sealed record DatabaseFootprint(long? UsedBytes, long? FreeBytes, string Volume);
 
 public sealed record MediaSummary(
     long FilesCopied,

@@ -30,6 +30,6 @@ public static class ProductionImageTag
     {
         if (tag.Length == 0 || tag.Any(char.IsWhiteSpace))
             throw new RefusedException($"Production's image tag from {from} is empty or holds spaces; fix it so it holds one tag such as 2026.11.2.");
-        return tag;
+        return Guards.WorkflowGuards.EnsureImageTag(tag, from);
     }
 }

@@ -10,7 +10,8 @@ namespace Replica.Core.Workflows;
 
 /// <summary>
 /// The workflows on a target — start, stop, wipe, upgrade — and the plan of a start. Every
-/// entry point goes through here, so the guards are checked once and always.
+/// entry point goes through here, so the guards are checked once and always, and every
+/// workflow first repairs what an interrupted run left behind.
 /// </summary>
 public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatformFactory platforms, TimeProvider? clock = null)
 {
@@ -20,8 +21,10 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
     public const string StepCreateDatabase = "create database";
     public const string StepRestore = "restore database";
     public const string StepStartStack = "start stack";
+    public const string StepSwitchStack = "switch stack";
     public const string StepSyncMedia = "sync media";
     public const string StepRemoveDatabase = "remove database";
+    public const string StepRemovePreviousDatabase = "remove previous database";
     public const string StepRemoveMedia = "remove media";
     public const string StepRemoveTarget = "remove target";
 
@@ -33,118 +36,220 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
         WorkflowGuards.EnsureWritable(target, workflow);
         WorkflowGuards.EnsureNamespaceApart(config, target);
         var platform = platforms.For(config, target);
-        if (config.Source.MediaBackup.LocalPath is not null && target.Platform == PlatformNames.Local)
-            WorkflowGuards.EnsureMediaApart(target.Name, platform.MediaLocation(target), config.Source);
+        var media = platform.MediaLocation(target);
+        WorkflowGuards.EnsureFoldersApart(config, target, media);
+        if (Path.IsPathRooted(media)) WorkflowGuards.EnsureMediaApart(target.Name, media, config.Source);
         return (target, platform);
     }
 
-    /// <summary>Checks every guard and chooses backup and tag; changes nothing.</summary>
+    /// <summary>Checks every guard and chooses backup and tag; changes nothing and writes nothing.</summary>
     public async Task<StartPlan> PlanStartAsync(StartRequest request, CancellationToken ct)
     {
         var (target, platform) = Writable(request.Target, "start");
         var productionTag = await ProductionImageTag.ReadAsync(config, platform, ct);
         var tag = WorkflowGuards.ChooseImageTag(productionTag, request.ImageTag);
+        var warnings = new List<string>();
         var backups = await platform.ListBackupsAsync(target, config.Source.DatabaseBackups, ct);
-        var backup = BackupCatalog.Select(backups, config.Source.DatabaseBackups.ToString(), request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());
+        var usable = DamagedBackups.PassOver(backups, store.DamagedBackups(), request.FromBackup, warnings);
+        var backup = BackupCatalog.Select(usable, config.Source.DatabaseBackups.ToString(), request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());
         DumpInfo dump;
         try { dump = backup.Inspect(); }
         catch (DumpFormatException e) { throw new RefusedException(e.Message); }
-        var steps = new List<string> { StepStopStack, StepCreateDatabase, StepRestore, StepStartStack };
+
+        var previous = store.FindTarget(target.Name);
+        var current = previous?.Database;
+        var sideBySide = !request.InPlace && current is not null;
+        DatabaseFootprint? footprint = null;
+        if (current is not null)
+        {
+            footprint = await platform.DatabaseFootprintAsync(target, current, ct);
+            if (sideBySide && footprint is { UsedBytes: { } used, FreeBytes: { } free } && free < used)
+                throw new RefusedException($"The volume {footprint.Volume} has {Size.Format(free)} free, but a new database beside the running one needs about {Size.Format(used)} (the size of the current one); free space there, or run 'replica start {target.Name} --in-place' to stop the current database first.");
+        }
+        if (!request.DbOnly && !request.AllowMediaDelete)
+            MediaSourceGuard.EnsureNotEmpty(config.Source.MediaBackup, platform.MediaLocation(target), target.Name);
+
+        var steps = new List<string>();
+        if (current is not null && !sideBySide) steps.AddRange([StepStopStack, StepRemoveDatabase]);
+        steps.AddRange([StepCreateDatabase, StepRestore]);
         if (!request.DbOnly) steps.Add(StepSyncMedia);
+        steps.Add(sideBySide ? StepSwitchStack : StepStartStack);
+        if (sideBySide) steps.Add(StepRemovePreviousDatabase);
         return new StartPlan(target.Name, target.Platform, backup, dump, tag, request.ImageTag is not null,
-            platform.MediaLocation(target), await platform.MediaVolumeExistsAsync(target, ct), request.DbOnly, steps);
+            platform.MediaLocation(target), await platform.MediaVolumeExistsAsync(target, ct), request.DbOnly, steps,
+            sideBySide, previous, footprint, warnings);
     }
 
-    public async Task<RunResult> StartAsync(StartRequest request, IRunProgress progress, CancellationToken ct)
+    public async Task<RunResult> StartAsync(StartRequest request, IRunProgress progress, CancellationToken ct, string? launchedBy = null)
     {
         var plan = await PlanStartAsync(request, ct);
         var (target, platform) = Writable(request.Target, "start");
         var workflow = request.DbOnly ? "start --db-only" : "start";
-        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, workflow, request.Parameters, (run, result) =>
+        var instance = "";
+        TargetRecord? previous = null;
+        var switched = false;
+        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, workflow, request.Parameters, async (run, result) =>
         {
+            instance = run.RunId;
+            previous = await new TargetReconciler(config, store).RepairAsync(target, platform, run.RunId, run.Info, run.Cancellation);
+            var sideBySide = !request.InPlace && previous?.Database is not null;
             result.Backup = plan.Backup;
             result.BackupFlavour = plan.Dump.Flavour.ToWire();
             result.ImageTag = plan.ImageTag;
             result.MediaLocation = plan.MediaLocation;
+            foreach (var w in plan.Warnings ?? []) run.Warn(w);
             run.Info($"backup {plan.Backup.Name} ({plan.Dump.Flavour.ToWire()}{(plan.Dump.Gzipped ? ", gzip" : "")}, {Size.Format(plan.Backup.SizeBytes)}), taken {plan.Backup.Time:yyyy-MM-dd HH:mm:ss}Z");
             run.Info(plan.ImageTagGiven ? $"image tag {plan.ImageTag} (given, equal to production's)" : $"image tag {plan.ImageTag} (production's)");
-            var steps = new List<Step>
+            run.Info(sideBySide
+                ? $"the new database is prepared beside the running one ({previous!.BackupName ?? "backup unknown"}, restored by run {previous.RestoredBy ?? "unknown"}), which keeps serving until the switch"
+                : previous?.Database is not null ? "in place: the running stack and database are stopped first" : "first start of this target: nothing to keep");
+            var steps = new List<Step>();
+            if (previous?.Database is { } old && !sideBySide)
             {
-                new(StepStopStack, platform.StopStackAsync),
-                new(StepCreateDatabase, async r => result.Database = await platform.CreateDatabaseAsync(r)),
-                new(StepRestore, async r => result.Restore = await platform.RestoreDatabaseAsync(r, plan.Backup, result.Database!)),
-                new(StepStartStack, async r => result.Stack = await platform.StartStackAsync(r, plan.ImageTag, result.Database!)),
-            };
+                steps.Add(new(StepStopStack, platform.StopStackAsync));
+                steps.Add(new(StepRemoveDatabase, async r =>
+                {
+                    // Recorded first: from here on the target has no database, whatever happens next.
+                    store.SaveTarget(previous with { Database = null, State = TargetStates.Stopped, LastRun = r.RunId, Updated = _clock.GetUtcNow() });
+                    await platform.RemoveDatabaseAsync(r, old);
+                }));
+            }
+            steps.Add(new(StepCreateDatabase, async r => result.Database = await platform.CreateDatabaseAsync(r, instance)));
+            steps.Add(new(StepRestore, async r => result.Restore = await platform.RestoreDatabaseAsync(r, plan.Backup, instance)));
             if (!plan.DbOnly)
-                steps.Add(new(StepSyncMedia, async r => result.Media = await platform.SyncMediaAsync(r)));
+            {
+                var limit = request.AllowMediaDelete ? MediaDeletionLimit.Unlimited : new MediaDeletionLimit(target.Media.MaxDeletePercent);
+                steps.Add(new(StepSyncMedia, async r => result.Media = await platform.SyncMediaAsync(r, limit)));
+            }
+            steps.Add(new(sideBySide ? StepSwitchStack : StepStartStack, async r =>
+            {
+                result.Stack = await platform.StartStackAsync(r, plan.ImageTag, instance);
+                // The switch: from this record on, the target serves from the new database.
+                switched = true;
+                store.SaveTarget(new TargetRecord(target.Name, TargetStates.Running, plan.ImageTag, plan.Backup.Name, plan.Backup.Time, r.RunId,
+                    _clock.GetUtcNow(), instance, r.RunId));
+            }));
+            if (sideBySide)
+                steps.Add(new(StepRemovePreviousDatabase, r => platform.RemoveDatabaseAsync(r, previous!.Database!)));
             return steps;
-        }, async (run, _) =>
+        }, async (run, result) =>
         {
-            await platform.StopStackAsync(run);
-            await platform.RemoveDatabaseAsync(run);
-        }, ct);
-        store.SaveTarget(new TargetRecord(target.Name,
-            result.Status == RunStatus.Succeeded ? "running" : result.Status == RunStatus.Cancelled ? "stopped" : "failed",
-            plan.ImageTag, plan.Backup.Name, plan.Backup.Time, result.RunId, _clock.GetUtcNow()));
+            if (instance.Length == 0) return;
+            if (switched)
+            {
+                // Only the removal of the previous database was left: the next command's repair finishes it.
+                result.Kept = $"{target.Name} runs backup {plan.Backup.Name} restored by run {run.RunId}; the previous database is removed by the next replica command";
+                return;
+            }
+            var current = store.FindTarget(target.Name);
+            await platform.RemoveDatabaseAsync(run, instance);
+            if (current?.Database is { } kept && run.CurrentStep == StepSwitchStack)
+            {
+                // The switch stopped the stack and could not start the new one: start it again on what ran before.
+                run.Info($"starting the stack again on the previous database (run {current.RestoredBy})");
+                try { await platform.StartStackAsync(run, current.ImageTag ?? plan.ImageTag, kept); }
+                catch (Exception e) { run.Warn($"the previous stack did not start again: {e.Message}"); }
+            }
+            result.Kept = current?.Database is not null
+                ? $"{target.Name} still runs backup {current.BackupName} restored by run {current.RestoredBy}"
+                : $"{target.Name} has no database now; the database this run created was removed";
+            store.SaveTarget((current ?? new TargetRecord(target.Name, TargetStates.Stopped, null, null, null, null, _clock.GetUtcNow()))
+                with { LastRun = run.RunId, Updated = _clock.GetUtcNow(), State = current?.Database is not null ? TargetStates.Running : TargetStates.Stopped });
+            if (result.DamagedBackup)
+            {
+                store.MarkDamaged(DamagedBackups.Record(plan.Backup, run.RunId, result.Message ?? "restore failed", _clock.GetUtcNow()));
+                run.Warn($"backup {plan.Backup.Name} is recorded as damaged: LATEST passes over it until the file changes");
+            }
+        }, ct, launchedBy);
         return result;
     }
 
-    public async Task<RunResult> StopAsync(string targetName, bool removeMedia, IRunProgress progress, CancellationToken ct)
+    public async Task<RunResult> StopAsync(string targetName, bool removeMedia, IRunProgress progress, CancellationToken ct, string? launchedBy = null)
     {
         var (target, platform) = Writable(targetName, "stop");
         var parameters = new Dictionary<string, string?> { ["remove_media"] = removeMedia ? "true" : null };
-        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, "stop", parameters, (_, result) =>
+        return await new WorkflowRunner(store, progress).RunAsync(config, target, "stop", parameters, async (run, result) =>
         {
+            var record = await new TargetReconciler(config, store).RepairAsync(target, platform, run.RunId, run.Info, run.Cancellation);
             result.MediaLocation = platform.MediaLocation(target);
-            var steps = new List<Step> { new(StepStopStack, platform.StopStackAsync), new(StepRemoveDatabase, platform.RemoveDatabaseAsync) };
+            var steps = new List<Step>
+            {
+                new(StepStopStack, platform.StopStackAsync),
+                new(StepRemoveDatabase, async r =>
+                {
+                    store.SaveTarget((record ?? new TargetRecord(target.Name, TargetStates.Stopped, null, null, null, null, _clock.GetUtcNow()))
+                        with { Database = null, State = TargetStates.Stopped, LastRun = r.RunId, Updated = _clock.GetUtcNow() });
+                    if (record?.Database is { } db) await platform.RemoveDatabaseAsync(r, db);
+                    else r.Info("no database recorded for the target");
+                }),
+            };
             if (removeMedia) steps.Add(new(StepRemoveMedia, platform.RemoveMediaAsync));
             return steps;
-        }, null, ct);
-        var previous = store.FindTarget(target.Name);
-        store.SaveTarget(new TargetRecord(target.Name, result.Status == RunStatus.Succeeded ? "stopped" : "failed",
-            previous?.ImageTag, previous?.BackupName, previous?.BackupTime, result.RunId, _clock.GetUtcNow()));
-        return result;
+        }, null, ct, launchedBy);
     }
 
     /// <summary>stop --remove-media, then every trace of the target (its state folder, its status). Run history is kept.</summary>
-    public async Task<RunResult> WipeAsync(string targetName, IRunProgress progress, CancellationToken ct)
+    public async Task<RunResult> WipeAsync(string targetName, IRunProgress progress, CancellationToken ct, string? launchedBy = null)
     {
         var (target, platform) = Writable(targetName, "wipe");
-        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, "wipe", new Dictionary<string, string?>(), (_, _) =>
-        [
-            new(StepStopStack, platform.StopStackAsync),
-            new(StepRemoveDatabase, platform.RemoveDatabaseAsync),
-            new(StepRemoveMedia, platform.RemoveMediaAsync),
-            new(StepRemoveTarget, platform.RemoveTargetAsync),
-        ], null, ct);
+        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, "wipe", new Dictionary<string, string?>(), async (run, _) =>
+        {
+            var record = await new TargetReconciler(config, store).RepairAsync(target, platform, run.RunId, run.Info, run.Cancellation);
+            return
+            [
+                new(StepStopStack, platform.StopStackAsync),
+                new(StepRemoveDatabase, async r =>
+                {
+                    if (record is not null)
+                        store.SaveTarget(record with { Database = null, State = TargetStates.Stopped, LastRun = r.RunId, Updated = _clock.GetUtcNow() });
+                    foreach (var db in await platform.ListDatabasesAsync(target, r.Cancellation))
+                        await platform.RemoveDatabaseAsync(r, db);
+                }),
+                new(StepRemoveMedia, platform.RemoveMediaAsync),
+                new(StepRemoveTarget, platform.RemoveTargetAsync),
+            ];
+        }, null, ct, launchedBy);
         if (result.Status == RunStatus.Succeeded) store.ForgetTarget(target.Name);
         return result;
     }
 
     /// <summary>Redeploys only the stack on another tag (allowed once the database is restored).</summary>
-    public async Task<RunResult> UpgradeAsync(string targetName, string imageTag, IRunProgress progress, CancellationToken ct)
+    public async Task<RunResult> UpgradeAsync(string targetName, string imageTag, IRunProgress progress, CancellationToken ct, string? launchedBy = null)
     {
         var (target, platform) = Writable(targetName, "upgrade");
-        if (string.IsNullOrWhiteSpace(imageTag) || imageTag.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(imageTag))
             throw new RefusedException("upgrade needs --image-tag TAG (one tag, no spaces).");
-        var state = await platform.ReadStateAsync(target, ct);
-        if (!state.DatabaseRunning || state.Database is null)
+        WorkflowGuards.EnsureImageTag(imageTag, "--image-tag");
+        var recorded = store.FindTarget(target.Name);
+        var state = await platform.ReadStateAsync(target, recorded?.Database, ct);
+        if (!state.DatabaseRunning || state.Database is null || recorded?.Database is null)
             throw new RefusedException($"Target '{target.Name}' has no running database; run 'replica start {target.Name}' first, then upgrade.");
         var parameters = new Dictionary<string, string?> { ["image_tag"] = imageTag };
-        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, "upgrade", parameters, (_, result) =>
+        var result = await new WorkflowRunner(store, progress).RunAsync(config, target, "upgrade", parameters, async (run, result) =>
         {
+            var record = await new TargetReconciler(config, store).RepairAsync(target, platform, run.RunId, run.Info, run.Cancellation);
+            var instance = record?.Database ?? throw new RefusedException($"Target '{target.Name}' has no database any more; run 'replica start {target.Name}' first.");
             result.ImageTag = imageTag;
             result.Database = state.Database;
             result.MediaLocation = state.MediaLocation;
             return
             [
-                new(StepStopStack, platform.StopStackAsync),
-                new(StepStartStack, async r => result.Stack = await platform.StartStackAsync(r, imageTag, state.Database)),
+                new(StepStartStack, async r =>
+                {
+                    result.Stack = await platform.StartStackAsync(r, imageTag, instance);
+                    store.SaveTarget(record with { ImageTag = imageTag, State = TargetStates.Running, LastRun = r.RunId, Updated = _clock.GetUtcNow() });
+                }),
             ];
-        }, null, ct);
-        var previous = store.FindTarget(target.Name);
-        store.SaveTarget(new TargetRecord(target.Name, result.Status == RunStatus.Succeeded ? "running" : "failed",
-            result.Status == RunStatus.Succeeded ? imageTag : previous?.ImageTag, previous?.BackupName, previous?.BackupTime, result.RunId, _clock.GetUtcNow()));
+        }, async (run, result) =>
+        {
+            // The stack was stopped to be replaced: bring back the tag it ran on.
+            if (recorded.ImageTag is { } oldTag && run.CurrentStep == StepStartStack)
+            {
+                run.Info($"starting the stack again on its previous tag {oldTag}");
+                try { await platform.StartStackAsync(run, oldTag, recorded.Database); result.Kept = $"{target.Name} still runs on tag {oldTag}"; }
+                catch (Exception e) { run.Warn($"the stack did not start again on {oldTag}: {e.Message}"); }
+            }
+        }, ct, launchedBy);
         return result;
     }
 }

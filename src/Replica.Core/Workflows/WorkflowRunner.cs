@@ -7,25 +7,30 @@ namespace Replica.Core.Workflows;
 
 /// <summary>
 /// Executes a workflow's steps in order as one run: takes the target's lock, records each
-/// step, reports progress, and ends the run as succeeded, failed or cancelled.
+/// step, reports progress, and ends the run as succeeded, failed or cancelled. When a step
+/// fails or the run is cancelled, the workflow's undo runs (to completion, whatever the
+/// cancellation) before the run is recorded as ended.
 /// </summary>
 public sealed class WorkflowRunner(RunStore store, IRunProgress viewer)
 {
+    /// <param name="prepare">runs first, inside the run and its lock, before any step (e.g. repairing what an interrupted run left).</param>
+    /// <param name="undo">after a failure or a cancellation: puts back what the run changed; its context is never cancelled.</param>
     public async Task<RunResult> RunAsync(
         ReplicaConfig config, TargetConfig target, string workflow,
         IReadOnlyDictionary<string, string?> parameters,
-        Func<RunContext, RunResult, IReadOnlyList<Step>> buildSteps,
-        Func<RunContext, RunResult, Task>? onCancelled,
-        CancellationToken cancellation)
+        Func<RunContext, RunResult, Task<IReadOnlyList<Step>>> buildSteps,
+        Func<RunContext, RunResult, Task>? undo,
+        CancellationToken cancellation,
+        string? launchedBy = null)
     {
-        var run = store.BeginRun(target.Name, workflow, parameters);
+        var run = store.BeginRun(target.Name, workflow, parameters, launchedBy);
         var progress = new RecordingProgress(store, run.Id, viewer);
         var ctx = new RunContext(config, target, run.Id, progress, cancellation);
         var result = new RunResult { RunId = run.Id, Target = target.Name, Workflow = workflow };
-        progress.Log(LogLevel.Info, $"run {run.Id}: {workflow} {target.Name} ({string.Join(", ", parameters.Where(p => p.Value is not null).Select(p => $"{p.Key}={p.Value}"))})");
         try
         {
-            foreach (var step in buildSteps(ctx, result))
+            progress.Log(LogLevel.Info, $"run {run.Id}: {workflow} {target.Name} ({string.Join(", ", parameters.Where(p => p.Value is not null).Select(p => $"{p.Key}={p.Value}"))})");
+            foreach (var step in await buildSteps(ctx, result))
             {
                 cancellation.ThrowIfCancellationRequested();
                 ctx.CurrentStep = step.Name;
@@ -41,7 +46,7 @@ public sealed class WorkflowRunner(RunStore store, IRunProgress viewer)
                     var cancelled = e is OperationCanceledException && cancellation.IsCancellationRequested;
                     var outcome = cancelled ? StepOutcome.Cancelled : StepOutcome.Failed;
                     var text = cancelled ? "cancelled" : e.Message;
-                    store.EndStep(run.Id, seq, outcome.ToString().ToLowerInvariant(), text);
+                    TryRecord(() => store.EndStep(run.Id, seq, outcome.ToString().ToLowerInvariant(), text));
                     progress.StepFinished(step.Name, outcome, text);
                     result.Steps.Add((step.Name, outcome.ToString().ToLowerInvariant(), clock.Elapsed));
                     throw;
@@ -53,34 +58,44 @@ public sealed class WorkflowRunner(RunStore store, IRunProgress viewer)
             result.Status = RunStatus.Succeeded;
             progress.Log(LogLevel.Info, $"run {run.Id} succeeded");
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            result.Status = RunStatus.Cancelled;
-            result.Message = "cancelled by the user";
-            progress.Log(LogLevel.Warning, $"run {run.Id} cancelled; cleaning up");
-            if (onCancelled is not null)
-            {
-                // Cleanup must finish even though the run's token is cancelled.
-                var cleanup = new RunContext(config, target, run.Id, progress, CancellationToken.None);
-                try { await onCancelled(cleanup, result); }
-                catch (Exception e) { progress.Log(LogLevel.Error, $"cleanup after cancel failed: {e.Message}"); }
-            }
-        }
         catch (Exception e)
         {
-            result.Status = RunStatus.Failed;
-            result.Message = e.Message;
-            progress.Log(LogLevel.Error, $"run {run.Id} failed: {e.Message}");
-            if (e is not RefusedException && e is not ReplicaStepException)
-                progress.Log(LogLevel.Debug, e.ToString());
+            var cancelled = e is OperationCanceledException && cancellation.IsCancellationRequested;
+            result.Status = cancelled ? RunStatus.Cancelled : RunStatus.Failed;
+            result.Message = cancelled ? "cancelled by the user" : e.Message;
+            result.Refused = !cancelled && e is RefusedException;
+            result.DamagedBackup = !cancelled && e is ReplicaStepException { BackupDamaged: true };
+            TryRecord(() => progress.Log(cancelled ? LogLevel.Warning : LogLevel.Error,
+                cancelled ? $"run {run.Id} cancelled; undoing what it changed" : $"run {run.Id} failed: {e.Message}"));
+            if (!cancelled && e is not RefusedException && e is not ReplicaStepException && e is not StateFolderException)
+                TryRecord(() => progress.Log(LogLevel.Debug, e.ToString()));
+            if (undo is not null)
+            {
+                // The undo must finish even though the run's token is cancelled.
+                var cleanup = new RunContext(config, target, run.Id, progress, CancellationToken.None) { CurrentStep = ctx.CurrentStep };
+                try { await undo(cleanup, result); }
+                catch (Exception u) { TryRecord(() => progress.Log(LogLevel.Error, $"undoing the run's changes failed: {u.Message}; the next replica command repairs what is left")); }
+            }
+            if (result.Kept is { } kept) TryRecord(() => progress.Log(LogLevel.Info, kept));
         }
         finally
         {
-            store.EndRun(run.Id, result.Status, result.Message);
+            TryRecord(() => store.EndRun(run.Id, result.Status, result.Kept is null ? result.Message : $"{result.Message} — {result.Kept}"));
         }
         return result;
+    }
+
+    /// <summary>A full state folder must not hide the run's own outcome; the next command repairs the record.</summary>
+    private static void TryRecord(Action record)
+    {
+        try { record(); }
+        catch (StateFolderException) { }
     }
 }
 
 /// <summary>An expected failure of a step (a restore error, a stack that never got ready); its message is the whole story.</summary>
-public class ReplicaStepException(string message, Exception? inner = null) : Exception(message, inner);
+public class ReplicaStepException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The backup file itself is damaged (cut off, corrupt, a statement that cannot run): LATEST passes over it from now on.</summary>
+    public bool BackupDamaged { get; init; }
+}

@@ -17,7 +17,7 @@ public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesP
 
     public async Task<DatabaseEndpoint> CreateAsync(RunContext run, Action<string> log, CancellationToken ct)
     {
-        await RemoveAsync(log, ct);
+        await RemoveAllAsync(log, ct);
         var password = DatabasePassword.Generate();
         log($"creating Secret {ObjectNames.DatabaseSecret} (generated password), PersistentVolumeClaim {ObjectNames.DatabaseClaim(run.RunId)} ({t.DatabaseSize}), StatefulSet and Service {ObjectNames.Database} ({t.DatabaseImage})");
         await k.CoreV1.CreateNamespacedSecretAsync(DatabaseManifests.Secret(t, run.RunId, password), t.Namespace, cancellationToken: ct);
@@ -30,8 +30,29 @@ public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesP
         return new DatabaseEndpoint(t.DatabaseServiceDns, ClusterTarget.DatabasePort, t.DatabaseName, ClusterTarget.DatabaseUser, password);
     }
 
+    /// <summary>The instances (the run label of each database StatefulSet) that exist.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken ct)
+    {
+        var sets = await k.AppsV1.ListNamespacedStatefulSetAsync(t.Namespace, labelSelector: ReplicaLabels.Select(t.Name, Components.Database), cancellationToken: ct);
+        return sets.Items.Select(s => s.Metadata.Labels?.TryGetValue(ReplicaLabels.Run, out var r) == true ? r : null)
+            .OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The instance's objects (and the Jobs of earlier runs). Idempotent.</summary>
+    public async Task RemoveAsync(string instance, Action<string> log, CancellationToken ct)
+    {
+        var delete = new LabelledDeletion(k, t.Namespace, log);
+        var run = $"{ReplicaLabels.Run}={ReplicaLabels.RunValue(instance)}";
+        foreach (var c in RemovedComponents)
+            await delete.DeleteWorkloadsAsync($"{ReplicaLabels.Select(t.Name, c)},{run}", options.DeletionTimeout, ct);
+        var database = $"{ReplicaLabels.Select(t.Name, Components.Database)},{run}";
+        await delete.DeleteServicesAsync(database, ct);
+        await delete.DeleteSecretsAsync(database, ct);
+        await delete.DeleteClaimsAsync(database, ct);
+    }
+
     /// <summary>Workloads and Jobs, then the Service, the Secret and the claim. Idempotent.</summary>
-    public async Task RemoveAsync(Action<string> log, CancellationToken ct)
+    public async Task RemoveAllAsync(Action<string> log, CancellationToken ct)
     {
         var delete = new LabelledDeletion(k, t.Namespace, log);
         foreach (var c in RemovedComponents)

@@ -31,6 +31,9 @@ public sealed class PostgresInstance
     /// <summary>The server's own log (pg_ctl -l), beside the cluster files in the data directory.</summary>
     public string LogFile => Path.Combine(_options.DataDirectory, "server.log");
 
+    /// <summary>initdb's password file is named so; one left by a killed run is found and removed by this prefix.</summary>
+    public const string PasswordFilePrefix = ".replica-initdb-pw-";
+
     /// <summary>initdb into an empty or absent folder, then start and wait until it accepts connections.</summary>
     public static async Task<PostgresInstance> CreateAsync(PostgresInstanceOptions o, CancellationToken ct)
     {
@@ -49,7 +52,7 @@ public sealed class PostgresInstance
         }
 
         // The password reaches initdb only through a file readable by the server's account, deleted right after.
-        var pwfile = Path.Combine(Path.GetTempPath(), $"replica-pw-{Guid.NewGuid():N}");
+        var pwfile = Path.Combine(o.PasswordFileDirectory ?? Path.GetDirectoryName(dir)!, PasswordFilePrefix + Guid.NewGuid().ToString("N"));
         try
         {
             await using (var f = new FileStream(pwfile, new FileStreamOptions

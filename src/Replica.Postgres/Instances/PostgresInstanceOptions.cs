@@ -15,6 +15,13 @@ public sealed record PostgresInstanceOptions(string DataDirectory, int Port, str
     /// </summary>
     public bool CreateForBulkLoad { get; init; }
 
+    /// <summary>
+    /// Where initdb's password file is written for the moment initdb runs (it must be readable by the
+    /// server's account); null = beside the data directory. Never the shared temporary folder: a
+    /// secret must not outlive a killed run anywhere but in the target's own folders.
+    /// </summary>
+    public string? PasswordFileDirectory { get; init; }
+
     /// <summary>Seconds to wait for the server to start or stop.</summary>
     public int StartTimeoutSeconds { get; init; } = 120;
 

@@ -23,7 +23,16 @@ public sealed class PlanStartCommand : AsyncCommand<StartSettings>
         o.WriteLine($"              {plan.Backup.Path}");
         o.WriteLine($"  image tag   {plan.ImageTag}{(plan.ImageTagGiven ? " (given; equals production's)" : " (production's)")}");
         o.WriteLine($"  media       {plan.MediaLocation} — {(plan.DbOnly ? "not synced (--db-only)" : plan.MediaExists ? "exists: only what changed is copied" : "new: everything is copied")}");
+        if (plan.Previous?.Database is not null)
+            o.WriteLine(plan.SideBySide
+                ? $"  refresh     side by side: the new database is prepared beside the running one ({plan.Previous.BackupName}, run {plan.Previous.RestoredBy}), which serves until the switch"
+                : $"  refresh     in place (--in-place): the running stack and database are stopped first");
+        else
+            o.WriteLine("  refresh     first start: no database to keep");
+        if (plan.Footprint is { } f && plan.SideBySide)
+            o.WriteLine($"  disk        about {(f.UsedBytes is { } u ? Size.Format(u) : "unknown")} more on {f.Volume} while both databases exist ({(f.FreeBytes is { } fr ? Size.Format(fr) + " free" : "free space unknown")})");
         o.WriteLine($"  steps       {string.Join(" → ", plan.Steps)}");
+        foreach (var w in plan.Warnings ?? []) o.WriteLine($"  warning     {w}");
         o.WriteLine("Nothing was changed.");
         return 0;
     }
@@ -45,17 +54,24 @@ public sealed class BackupsCommand : AsyncCommand<JsonSettings>
                 ?? throw new RefusedException("source.database_backups is not a local folder and no kubernetes target can mount it; give a folder path.");
             backups = await env.Platforms.For(env.Config, target).ListBackupsAsync(target, source, cancellationToken);
         }
+        var damaged = env.Store.DamagedBackups();
         var rows = backups.Select(b =>
         {
             string flavour;
             try { var d = b.Inspect(); flavour = d.Flavour.ToWire(); }
             catch (DumpFormatException e) { flavour = "unreadable"; Console.Error.WriteLine($"warning: {e.Message}"); }
-            return new { name = b.Name, path = b.Path, kind = b.Kind, kinds = b.Kinds, time = b.Time, size_bytes = b.SizeBytes, flavour };
+            var damage = DamagedBackups.Find(b, damaged);
+            return new
+            {
+                name = b.Name, path = b.Path, kind = b.Kind, kinds = b.Kinds, time = b.Time, size_bytes = b.SizeBytes, flavour,
+                damaged = damage is null ? null : new { run = damage.RunId, message = damage.Message, found = damage.Found },
+            };
         }).ToList();
         if (settings.Json) { Json.Print(rows); return 0; }
-        var table = new TextTable("TIME (UTC)", "IN", "SIZE", "FLAVOUR", "NAME");
+        var table = new TextTable("TIME (UTC)", "IN", "SIZE", "FLAVOUR", "NAME", "DAMAGED");
         foreach (var r in rows)
-            table.Add(r.time.ToString("yyyy-MM-dd HH:mm:ss"), string.Join(",", r.kinds), Size.Format(r.size_bytes), r.flavour, r.name);
+            table.Add(r.time.ToString("yyyy-MM-dd HH:mm:ss"), string.Join(",", r.kinds), Size.Format(r.size_bytes), r.flavour, r.name,
+                r.damaged is { } d ? $"yes: run {d.run} ({d.message})" : "");
         table.Print(Console.Out);
         return 0;
     }
@@ -134,7 +150,8 @@ public sealed class StatusCommand : AsyncCommand<StatusSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        var all = await new TargetStatusReader(env.Config, env.Store, env.Platforms).ReadAsync(settings.Target, cancellationToken);
+        var all = await new TargetStatusReader(env.Config, env.Store, env.Platforms).ReadAsync(settings.Target, cancellationToken,
+            repaired => Console.Error.WriteLine($"replica: repaired {repaired}"));
         if (settings.Json)
         {
             Json.Print(all.Select(s => new

@@ -38,7 +38,15 @@ public class StartSettings : TargetSettings
     [Description("restore the database and start the stack, but do not sync the media")]
     public bool DbOnly { get; init; }
 
-    public Core.Workflows.StartRequest ToRequest() => new(Target, ImageTag, FromBackup, MaxAgeHours, DbOnly);
+    [CommandOption("--in-place")]
+    [Description("stop the running stack and database first, then restore (for a machine without room for two databases); by default the new database is prepared beside the running one and the stack switched to it")]
+    public bool InPlace { get; init; }
+
+    [CommandOption("--allow-media-delete")]
+    [Description("allow the media sync to delete more than media.max_delete_percent of the media volume, or to mirror an empty media backup folder")]
+    public bool AllowMediaDelete { get; init; }
+
+    public Core.Workflows.StartRequest ToRequest() => new(Target, ImageTag, FromBackup, MaxAgeHours, DbOnly, InPlace, AllowMediaDelete);
 
     public override Spectre.Console.ValidationResult Validate() =>
         MaxAgeHoursText is not null && MaxAgeHours is not > 0

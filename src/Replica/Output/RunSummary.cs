@@ -17,12 +17,13 @@ public static class RunSummary
                 o.WriteLine($"{r.Workflow} {r.Target}: succeeded in {ConsoleProgress.Seconds(total.TotalSeconds)} (run {r.RunId})");
                 break;
             case RunStatus.Cancelled:
-                o.WriteLine($"{r.Workflow} {r.Target}: cancelled (run {r.RunId}); processes it started were stopped.");
+                o.WriteLine($"{r.Workflow} {r.Target}: cancelled (run {r.RunId}); what it had made was undone, nothing that existed before was removed.");
                 break;
             default:
-                o.WriteLine($"{r.Workflow} {r.Target}: FAILED (run {r.RunId}): {r.Message}");
+                o.WriteLine($"{r.Workflow} {r.Target}: {(r.Refused ? "REFUSED" : "FAILED")} (run {r.RunId}): {r.Message}");
                 break;
         }
+        if (r.Kept is { } stillRuns) o.WriteLine($"  {stillRuns}.");
         if (r.Backup is { } b) o.WriteLine($"  backup      {b.Name} ({r.BackupFlavour}, {b.Kind}, {Size.Format(b.SizeBytes)})");
         if (r.ImageTag is { } tag) o.WriteLine($"  image tag   {tag}");
         if (r.Restore is { } rs)
@@ -47,6 +48,7 @@ public static class RunSummary
         {
             o.WriteLine($"See the whole log: replica logs {r.RunId}");
         }
-        return r.Status == RunStatus.Succeeded ? 0 : 1; // a cancelled run did not succeed: 1, per the exit-code contract
+        // A cancelled run did not succeed: 1, per the exit-code contract; a guard's refusal mid-run is bad input: 2.
+        return r.Status == RunStatus.Succeeded ? 0 : r.Refused ? 2 : 1;
     }
 }

@@ -50,7 +50,7 @@ public sealed class NamespaceGuardTests : IAsyncLifetime
         var platform = _s.Platform("sneaky");
         var run = new RunContext(_s.Config, _s.Config.Target("sneaky"), "20261125T000000-beef", new CollectedProgress(), CancellationToken.None);
         var before = _s.Cluster.Requests.Count;
-        await Assert.ThrowsAsync<RefusedException>(() => platform.CreateDatabaseAsync(run));
+        await Assert.ThrowsAsync<RefusedException>(() => platform.CreateDatabaseAsync(run, run.RunId));
         await Assert.ThrowsAsync<RefusedException>(() => platform.StopStackAsync(run));
         await Assert.ThrowsAsync<RefusedException>(() => platform.RemoveTargetAsync(run));
         await Assert.ThrowsAsync<RefusedException>(() => platform.ListBackupsAsync(_s.Config.Target("sneaky"), _s.Config.Source.DatabaseBackups, CancellationToken.None));

@@ -77,7 +77,7 @@ public sealed class StartWorkflowTests : IAsyncLifetime
     public async Task Second_start_copies_only_the_changed_media_and_replaces_the_database()
     {
         await StartAsync();
-        var firstDatabasePassword = (await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), CancellationToken.None)).Database!.Password;
+        var firstDatabasePassword = (await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), _s.Store.FindTarget("staging")?.Database, CancellationToken.None)).Database!.Password;
         var total = TreeAssert.Entries(_s.MediaBackup).Count(e => File.Exists(Path.Combine(_s.MediaBackup, e)) && new FileInfo(Path.Combine(_s.MediaBackup, e)).LinkTarget is null);
 
         var changed = Directory.EnumerateFiles(_s.MediaBackup, "*", SearchOption.AllDirectories).First(f => new FileInfo(f).LinkTarget is null);
@@ -90,7 +90,7 @@ public sealed class StartWorkflowTests : IAsyncLifetime
         Assert.Equal(total - 1, second.Media.FilesUnchanged);
         TreeAssert.Mirrors(_s.MediaBackup, MediaVolume);
 
-        var state = await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), CancellationToken.None);
+        var state = await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), _s.Store.FindTarget("staging")?.Database, CancellationToken.None);
         Assert.NotEqual(firstDatabasePassword, state.Database!.Password); // a new instance with a new password
         var claims = await _s.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(SimulatedStaging.Namespace, labelSelector: ReplicaLabels.Select("staging", Components.Database));
         Assert.Single(claims.Items.Where(c => c.Metadata.DeletionTimestamp is null));
@@ -115,7 +115,7 @@ public sealed class StartWorkflowTests : IAsyncLifetime
             .Select(c => c.Metadata.Name).SequenceEqual(["media"]), "only the media claim left");
         TreeAssert.Mirrors(_s.MediaBackup, MediaVolume);
 
-        var state = await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), CancellationToken.None);
+        var state = await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), _s.Store.FindTarget("staging")?.Database, CancellationToken.None);
         Assert.False(state.DatabaseRunning);
         Assert.False(state.StackRunning);
         Assert.True(state.MediaExists);
