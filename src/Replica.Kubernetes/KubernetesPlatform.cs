@@ -125,7 +125,7 @@ public sealed class KubernetesPlatform : IPlatform
     public Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, () => new DatabaseInstance(K, T, _options).ListAsync(ct));
 
-    public Task RepairAsync(TargetConfig target, Action<string> report, CancellationToken ct) => Task.CompletedTask;
+    public Task RepairAsync(TargetConfig target, string? current, Action<string> report, CancellationToken ct) => Task.CompletedTask;
 
     public Task<DatabaseFootprint> DatabaseFootprintAsync(TargetConfig target, string? instance, CancellationToken ct) =>
         Task.FromResult(new DatabaseFootprint(null, null, $"namespace {T.Namespace}"));

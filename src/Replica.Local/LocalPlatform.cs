@@ -258,10 +258,17 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         return Task.CompletedTask;
     }
 
-    public async Task RepairAsync(TargetConfig target, Action<string> report, CancellationToken ct)
+    public async Task RepairAsync(TargetConfig target, string? current, Action<string> report, CancellationToken ct)
     {
         var folders = Folders(target);
-        if (StackProcess.Read(folders.StackFile) is { } stack && !stack.IsAlive)
+        if (StackProcess.Read(folders.StackFile) is { IsAlive: true } serving && serving.Instance is { } uses && uses != current)
+        {
+            // A switch cut short: the stack was started on an instance that never became the target's.
+            var killed = await serving.StopAsync(StackStopGrace);
+            File.Delete(folders.StackFile);
+            report($"stopped the stack (pid {serving.Pid}) started on database instance {uses}, which an interrupted run never switched to{(killed.Count > 0 ? $" ({killed.Count} process(es) with SIGKILL)" : "")}");
+        }
+        else if (StackProcess.Read(folders.StackFile) is { } stack && !stack.IsAlive)
         {
             // The stack's shell is gone; whatever it left in its session goes too, and so does the record.
             var left = stack.Processes();
@@ -279,14 +286,16 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         }
         // initdb's password file of a run killed while initdb ran (kept inside the instance's folder, which goes with it;
         // a file left by an older replica in the shared temporary folder is removed here).
-        foreach (var dir in new[] { folders.Volumes, Path.GetTempPath() })
+        var strays = Directory.Exists(folders.Volumes)
+            ? Directory.EnumerateFiles(folders.Volumes, PostgresInstance.PasswordFilePrefix + "*", SearchOption.AllDirectories).ToList()
+            : [];
+        // Older replicas wrote it to the shared temporary folder (top level only, by their own prefix).
+        strays.AddRange(Directory.EnumerateFiles(Path.GetTempPath(), "replica-pw-*", SearchOption.TopDirectoryOnly)
+            .Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow.AddHours(-1)));
+        foreach (var stray in strays)
         {
-            if (!Directory.Exists(dir)) continue;
-            foreach (var stray in Directory.EnumerateFiles(dir, PostgresInstance.PasswordFilePrefix + "*", SearchOption.AllDirectories))
-            {
-                File.Delete(stray);
-                report($"removed a password file left by an interrupted run ({stray})");
-            }
+            File.Delete(stray);
+            report($"removed a password file left by an interrupted run ({stray})");
         }
     }
 

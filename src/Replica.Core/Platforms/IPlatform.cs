@@ -68,9 +68,10 @@ public interface IPlatform
     /// <summary>
     /// Repairs what an interrupted run of this platform left behind that is not a database instance
     /// (a stack record whose processes are gone, a stray secret file); reports each repair. Never
-    /// touches what a live run uses.
+    /// touches what a live run uses. A stack that serves from an instance other than
+    /// <paramref name="current"/> (the one the target serves from) is stopped.
     /// </summary>
-    Task RepairAsync(TargetConfig target, Action<string> report, CancellationToken ct);
+    Task RepairAsync(TargetConfig target, string? current, Action<string> report, CancellationToken ct);
 
     /// <summary>
     /// What runs now; null parts are absent. <paramref name="instance"/> is the database the

@@ -41,8 +41,24 @@ public sealed class TargetReconciler(ReplicaConfig config, RunStore store)
             record = record with { Database = null, State = TargetStates.Stopped, Updated = DateTimeOffset.UtcNow };
             store.SaveTarget(record);
         }
-        await platform.RepairAsync(target, report, ct);
+        await platform.RepairAsync(target, record?.Database, report, ct);
+        await UndoCutShortSwitchAsync(target, platform, record, context, report, ct);
         return record;
+    }
+
+    /// <summary>
+    /// A run killed while it switched the stack (or redeployed it) leaves the database serving and no
+    /// stack: the switch is undone by starting the stack again on the database the target serves from.
+    /// </summary>
+    private async Task UndoCutShortSwitchAsync(TargetConfig target, IPlatform platform, TargetRecord? record, RunContext context, Action<string> report, CancellationToken ct)
+    {
+        if (record is not { Database: { } db, State: TargetStates.Running, ImageTag: { } tag }) return;
+        if (store.LastRun(target.Name) is not { Status: RunStatus.Failed, Message: RunStore.EndedWithoutFinishing } last || last.Id == context.RunId) return;
+        if (store.Steps(last.Id).LastOrDefault() is not { Name: TargetWorkflows.StepSwitchStack or TargetWorkflows.StepStartStack }) return;
+        var state = await platform.ReadStateAsync(target, db, ct);
+        if (!state.DatabaseRunning || state.StackRunning) return;
+        report($"run {last.Id} was killed while it switched the stack; starting the stack again on database {db} (tag {tag})");
+        await platform.StartStackAsync(context, tag, db);
     }
 
     /// <summary>What the local platform calls the one instance of a target made before instances were per run.</summary>

@@ -142,8 +142,10 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
                 return;
             }
             var current = store.FindTarget(target.Name);
+            var stackStep = run.CurrentStep is StepSwitchStack or StepStartStack;
+            if (stackStep) await platform.StopStackAsync(run); // the stack this run started, on the database about to go
             await platform.RemoveDatabaseAsync(run, instance);
-            if (current?.Database is { } kept && run.CurrentStep == StepSwitchStack)
+            if (current?.Database is { } kept && stackStep)
             {
                 // The switch stopped the stack and could not start the new one: start it again on what ran before.
                 run.Info($"starting the stack again on the previous database (run {current.RestoredBy})");
@@ -154,7 +156,7 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
                 ? $"{target.Name} still runs backup {current.BackupName} restored by run {current.RestoredBy}"
                 : $"{target.Name} has no database now; the database this run created was removed";
             store.SaveTarget((current ?? new TargetRecord(target.Name, TargetStates.Stopped, null, null, null, null, _clock.GetUtcNow()))
-                with { LastRun = run.RunId, Updated = _clock.GetUtcNow(), State = current?.Database is not null ? TargetStates.Running : TargetStates.Stopped });
+                with { LastRun = run.RunId, Updated = _clock.GetUtcNow(), State = current?.Database is not null ? TargetStates.Running : TargetStates.Failed });
             if (result.DamagedBackup)
             {
                 store.MarkDamaged(DamagedBackups.Record(plan.Backup, run.RunId, result.Message ?? "restore failed", _clock.GetUtcNow()));

@@ -39,7 +39,9 @@ public sealed class WorkflowRunner(RunStore store, IRunProgress viewer)
                 var clock = Stopwatch.StartNew();
                 try
                 {
+                    await FaultPoint.ReachedAsync(step.Name, "begin", cancellation);
                     await step.Execute(ctx);
+                    await FaultPoint.ReachedAsync(step.Name, "end", cancellation);
                 }
                 catch (Exception e)
                 {

@@ -15,8 +15,9 @@ public class RunStoreTests : IDisposable
     {
         var store = new RunStore(_dir);
         var first = store.BeginRun("staging", "start", new Dictionary<string, string?>());
-        var e = Assert.Throws<RefusedException>(() => store.BeginRun("staging", "stop", new Dictionary<string, string?>()));
+        var e = Assert.Throws<TargetBusyException>(() => store.BeginRun("staging", "stop", new Dictionary<string, string?>()));
         Assert.Contains(first.Id, e.Message);
+        Assert.Equal(first.Id, e.RunId);
         // another target is not blocked
         var other = store.BeginRun("dev", "start", new Dictionary<string, string?>());
         store.EndRun(first.Id, RunStatus.Succeeded, null);
@@ -40,10 +41,11 @@ public class RunStoreTests : IDisposable
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = $"UPDATE locks SET pid = {holder.Id}; UPDATE runs SET pid = {holder.Id}";
+            var start = Replica.Core.Processes.ProcessIdentity.StartTicksOf(holder.Id);
+            cmd.CommandText = $"UPDATE locks SET pid = {holder.Id}, pid_start = {start}; UPDATE runs SET pid = {holder.Id}, pid_start = {start}";
             cmd.ExecuteNonQuery();
         }
-        Assert.Throws<RefusedException>(() => store.BeginRun("staging", "start", new Dictionary<string, string?>()));
+        Assert.Throws<TargetBusyException>(() => store.BeginRun("staging", "start", new Dictionary<string, string?>()));
         holder.Kill();
         await holder.WaitForExitAsync();
         var next = store.BeginRun("staging", "start", new Dictionary<string, string?>());

@@ -37,7 +37,9 @@ public class LocalGuardAndFailureTests
         Assert.Contains("protected", (await Assert.ThrowsAsync<RefusedException>(() => t.Workflows.StopAsync("production", false, new CollectingProgress(), CancellationToken.None))).Message);
         t.Workspace.WriteConfig(t.Workspace.DefaultConfig().Replace("  dev:\n    platform: local", $"  dev:\n    platform: local\n    media: {{ path: {t.Workspace.MediaBackup}/inner }}"));
         var overlapping = new TargetWorkflows(t.Workspace.LoadConfig(), t.Store, new Replica.Cli.PlatformFactory());
-        Assert.Contains("overlaps", (await Assert.ThrowsAsync<RefusedException>(() => overlapping.StartAsync(new StartRequest("dev"), new CollectingProgress(), CancellationToken.None))).Message);
+        var overlap = (await Assert.ThrowsAsync<RefusedException>(() => overlapping.StartAsync(new StartRequest("dev"), new CollectingProgress(), CancellationToken.None))).Message;
+        Assert.Contains("source.media_backup", overlap);
+        Assert.Contains("targets.dev.media.path", overlap);
 
         Assert.Equal(runs, t.Store.ListRuns(null).Count); // nothing was run
         Assert.Equal(48, await LocalTarget.CountAsync(first.Database!, "SELECT count(*) FROM auth_user")); // still serving
@@ -70,7 +72,7 @@ public class LocalGuardAndFailureTests
             OnStep = step =>
             {
                 if (step != "restore database") return;
-                refused = Assert.Throws<RefusedException>(() =>
+                refused = Assert.Throws<TargetBusyException>(() =>
                     t.Workflows.StopAsync("staging", false, new CollectingProgress(), CancellationToken.None).GetAwaiter().GetResult());
             },
         };

@@ -54,14 +54,15 @@ public class LocalStartStopTests
         // Passwords never reach the run log or the progress lines.
         Assert.DoesNotContain(db.Password, progress.Text);
         Assert.DoesNotContain(db.Password, string.Join("\n", t.Store.Log(result.RunId).Select(l => l.Message)));
-        Assert.Equal(["stop stack", "create database", "restore database", "start stack", "sync media"], t.Store.Steps(result.RunId).Select(s => s.Name));
+        Assert.Equal(["create database", "restore database", "sync media", "start stack"], t.Store.Steps(result.RunId).Select(s => s.Name));
         Assert.All(t.Store.Steps(result.RunId), s => Assert.Equal("succeeded", s.Outcome));
 
         var stop = await t.Workflows.StopAsync("staging", removeMedia: false, new CollectingProgress(), CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, stop.Status);
         Assert.False(LocalTarget.PortAnswers(db.Port));
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync(result.Stack.Url));
-        Assert.False(Directory.Exists(Path.Combine(t.Workspace.StateDir, "targets", "staging", "database")));
+        var instances = Path.Combine(t.Workspace.StateDir, "targets", "staging", "databases");
+        Assert.True(!Directory.Exists(instances) || !Directory.EnumerateFileSystemEntries(instances).Any()); // no instance folder or record left
         Assert.Empty(TreeComparison.Differences(t.Workspace.MediaBackup, media)); // media kept
         var after = (await new Replica.Core.Status.TargetStatusReader(t.Workflows.Config, t.Store, new Replica.Cli.PlatformFactory()).ReadAsync("staging", default)).Single();
         Assert.Equal("stopped", after.State);
