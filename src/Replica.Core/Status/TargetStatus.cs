@@ -47,7 +47,10 @@ public sealed class TargetStatusReader(ReplicaConfig config, RunStore store, IPl
         TargetRecord? record;
         if (store.Exists)
         {
-            using var repair = store.TryLockForRepair(target.Name);
+            IDisposable? repair = null;
+            try { repair = store.TryLockForRepair(target.Name); }
+            catch (StateFolderException e) { report($"{target.Name}: not repaired: {e.Message}"); } // a full state folder must not hide what runs
+            using var _ = repair;
             if (repair is not null)
             {
                 try { await new TargetReconciler(config, store).RepairAsync(target, platform, null, m => report($"{target.Name}: {m}"), ct); }
