@@ -12,9 +12,10 @@ internal static class DeletionGuard
 {
     public static void Check(DirectoryNode root, string source, string destination, SyncOptions options, CancellationToken cancellationToken)
     {
-        if (options.MaxDeletePercent is null)
+        if (options.MaxDeletePercent is null or 100)
         {
-            // Only the empty source is guarded: one listing of the source's root decides, no walk.
+            // No share can exceed 100 %, so only the empty source is guarded: one listing of the
+            // source's root decides, no walk.
             if (options.AllowEmptySource || !IsEmpty(root.SourceFd)) return;
         }
         var census = CensusWalk.Count(root, options.EffectiveParallelism, cancellationToken);
