@@ -15,15 +15,15 @@ public sealed class MediaDeletionRefusedException : MediaPathRefusedException
     public MediaDeletionRefusedException(string source, string destination, DeletionCensus census, int? maxDeletePercent)
         : base(Describe(source, destination, census, maxDeletePercent, DefaultHowToAllow(census, maxDeletePercent)))
     {
-        Source = source;
-        Destination = destination;
+        SourcePath = source;
+        DestinationPath = destination;
         Census = census;
         MaxDeletePercent = maxDeletePercent;
     }
 
-    public new string Source { get; }
+    public string SourcePath { get; }
 
-    public string Destination { get; }
+    public string DestinationPath { get; }
 
     public DeletionCensus Census { get; }
 
@@ -34,7 +34,7 @@ public sealed class MediaDeletionRefusedException : MediaPathRefusedException
     public bool SourceEmpty => Census.SourceEntries == 0;
 
     /// <summary>The refusal as one sentence ending with <paramref name="howToAllow"/> (e.g. "run again with --allow-media-delete").</summary>
-    public string Sentence(string howToAllow) => Describe(Source, Destination, Census, MaxDeletePercent, howToAllow);
+    public string Sentence(string howToAllow) => Describe(SourcePath, DestinationPath, Census, MaxDeletePercent, howToAllow);
 
     private static string DefaultHowToAllow(DeletionCensus census, int? limit) =>
         census.SourceEntries == 0 ? "run with --allow-empty-source" : $"run with --max-delete-percent 100 (or a limit of at least {Math.Ceiling(census.DeletePercent).ToString(CultureInfo.InvariantCulture)})";
