@@ -7,7 +7,7 @@ public class MediaSyncException(string message, Exception? inner = null) : Excep
 /// The paths given cannot be mirrored (missing source, destination equal to, inside or containing
 /// the source): a usage error, reported before anything is written.
 /// </summary>
-public sealed class MediaPathRefusedException(string message) : MediaSyncException(message);
+public class MediaPathRefusedException(string message) : MediaSyncException(message);
 
 /// <summary>The destination ran out of space; the temporary file of the copy in progress was removed.</summary>
 public sealed class MediaDiskFullException(string message, long bytesNeeded) : MediaSyncException(message)

@@ -12,6 +12,23 @@ public sealed record SyncOptions
     /// <summary>Copy owner and group, as rsync -a does; only a privileged process can.</summary>
     public bool PreserveOwner { get; init; } = Environment.IsPrivilegedProcess;
 
+    /// <summary>
+    /// Refuse, before anything changes, a mirror that would delete more than this share (0 to 100)
+    /// of the destination's entries, like rsync's --max-delete; null sets no limit. An empty or new
+    /// destination is never refused.
+    /// </summary>
+    public int? MaxDeletePercent
+    {
+        get;
+        init => field = value is null or (>= 0 and <= 100) ? value : throw new ArgumentOutOfRangeException(nameof(MaxDeletePercent), value, "a percentage from 0 to 100");
+    }
+
+    /// <summary>
+    /// Let an empty source empty a destination that holds entries. Off by default: an NFS export
+    /// that is not mounted looks exactly like an empty folder.
+    /// </summary>
+    public bool AllowEmptySource { get; init; }
+
     /// <summary>The parallelism actually used.</summary>
     /// <remarks>
     /// Most time goes to waiting on the kernel, the disk or the network (stat round trips on NFS,

@@ -19,32 +19,58 @@ public sealed partial class BackupCatalog
     public BackupCatalog(string root) => Root = root;
 
     /// <summary>Every backup, newest first.</summary>
-    /// <exception cref="RefusedException">the folder is missing or empty, or a file name has no time.</exception>
-    public IReadOnlyList<Backup> List()
+    /// <exception cref="RefusedException">the folder is missing or holds no backup.</exception>
+    /// <remarks>Files that do not look like backups are skipped; <see cref="Read"/> also says which.</remarks>
+    public IReadOnlyList<Backup> List() => Read().Backups;
+
+    /// <summary>
+    /// Every backup, newest first, and the files skipped because they do not look like one (a
+    /// name without a time, a dot-file, an empty file): a stray README or an rsync temporary in
+    /// hourly/ must never block the backups beside it.
+    /// </summary>
+    /// <exception cref="RefusedException">the folder is missing or holds no backup.</exception>
+    public CatalogReading Read()
     {
         if (!Directory.Exists(Root))
             throw new RefusedException($"The database backup folder {Root} does not exist; set source.database_backups in replica.yaml to the folder holding hourly/ and daily/.");
         var byName = new Dictionary<string, (DateTimeOffset Time, string Path, List<string> Kinds, long Size)>(StringComparer.Ordinal);
+        var skipped = new List<SkippedFile>();
         foreach (var kind in KindFolders)
         {
             var dir = System.IO.Path.Combine(Root, kind);
             if (!Directory.Exists(dir)) continue;
-            foreach (var file in new DirectoryInfo(dir).EnumerateFiles())
+            foreach (var file in new DirectoryInfo(dir).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                if (file.Name.StartsWith('.')) continue; // an rsync or editor temporary, not a backup
-                var time = ParseTime(file.FullName);
+                if (Skip(file) is { } reason)
+                {
+                    skipped.Add(new SkippedFile(file.FullName, reason));
+                    continue;
+                }
                 if (byName.TryGetValue(file.Name, out var seen))
                     seen.Kinds.Add(kind);
                 else
-                    byName[file.Name] = (time, file.FullName, [kind], file.Length);
+                    byName[file.Name] = (ParseTime(file.Name)!.Value, file.FullName, [kind], file.Length);
             }
         }
         if (byName.Count == 0)
-            throw new RefusedException($"There are no backups in {Root} (looked in {string.Join("/, ", KindFolders)}/); check source.database_backups in replica.yaml.");
-        return byName
+        {
+            var passedOver = skipped.Count == 0 ? "" : $" ({skipped.Count} file(s) that do not look like backups were skipped, e.g. {skipped[0].Path}: {skipped[0].Reason})";
+            throw new RefusedException($"There are no backups in {Root} (looked in {string.Join("/, ", KindFolders)}/){passedOver}; check source.database_backups in replica.yaml.");
+        }
+        var backups = byName
             .Select(kv => new Backup(kv.Key, kv.Value.Time, kv.Value.Path, kv.Value.Kinds, kv.Value.Size))
             .OrderByDescending(b => b.Time).ThenBy(b => b.Name, StringComparer.Ordinal)
             .ToList();
+        return new CatalogReading(backups, skipped);
+    }
+
+    /// <returns>why the file is not taken for a backup, or null when it looks like one.</returns>
+    private static string? Skip(FileInfo file)
+    {
+        if (file.Name.StartsWith('.')) return "it is a hidden file (an rsync or editor temporary), not a backup";
+        if (ParseTime(file.Name) is null) return "it has no UTC time like 2026-11-24T02:04:07Z in its name (rename it if it is a backup)";
+        if (file.Length == 0) return "it is empty (a backup still being written, or one that failed)";
+        return null;
     }
 
     /// <summary>
@@ -69,13 +95,12 @@ public sealed partial class BackupCatalog
         return chosen;
     }
 
-    private static DateTimeOffset ParseTime(string path)
+    private static DateTimeOffset? ParseTime(string name)
     {
-        var name = System.IO.Path.GetFileName(path);
         var m = TimeInName().Match(name);
-        if (!m.Success || !DateTimeOffset.TryParseExact(m.Value, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
-            throw new RefusedException($"Backup file {path} has no UTC time like 2026-11-24T02:04:07Z in its name; rename or remove it.");
-        return t;
+        return m.Success && DateTimeOffset.TryParseExact(m.Value, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t
+            : null;
     }
 }

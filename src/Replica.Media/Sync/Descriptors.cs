@@ -11,6 +11,13 @@ internal static unsafe class Descriptors
             return Libc.openat(parentFd, p, Flags.O_RDONLY | Flags.O_DIRECTORY | Flags.O_NOFOLLOW | Flags.O_CLOEXEC, 0);
     }
 
+    /// <summary>A second descriptor of the same folder with its own offset (a dup would share it).</summary>
+    public static int Reopen(int dirFd)
+    {
+        fixed (byte* p = ".\0"u8)
+            return Libc.openat(dirFd, p, Flags.O_RDONLY | Flags.O_DIRECTORY | Flags.O_CLOEXEC, 0);
+    }
+
     /// <summary>
     /// Opens a file to read it: O_NOATIME where allowed, so a sync does not dirty the source's
     /// inodes; O_NONBLOCK, so a fifo swapped in after the stat cannot hang the worker.

@@ -20,6 +20,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     private readonly List<TableCopy> _tables = [];
     private readonly PostDataScheduler _postData;
     private readonly HashSet<string> _createdTables = [];
+    private readonly MissingRoles? _missingRoles;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private SessionSettings _settings = SessionSettings.Empty;
     private TableCopy? _current;
@@ -39,6 +40,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _loader = new TableLoader(context.Server, name, context.Options.Jobs, context.Options.BinaryCopy, context.Budget, DescribeCopyFailure, context.Cancellation);
         _postData = new PostDataScheduler(context.Server, name, context.Options.Jobs, DescribeStatementFailure, context.Cancellation);
         context.ReadAhead?.Attach(name, _postData);
+        if (context.Flavour != Dumps.DumpFlavour.ClusterDump) _missingRoles = new MissingRoles(context.Log);
     }
 
     public static async Task<DatabaseRestore> OpenAsync(RestoreContext context, string name)
@@ -54,6 +56,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         var ct = _context.Cancellation;
         var type = s.Toc?.Type;
         var isData = type is not null && DataTypes.Contains(type);
+        // Before it runs or is deferred: a grant that waits for the data still needs its role.
+        if (_missingRoles is not null) await _missingRoles.EnsureAsync(_main, s.Text, ct).ConfigureAwait(false);
         if (SessionSettings.SettingOf(s.Text) is { } setting)
         {
             // Npgsql speaks UTF-8 only, and COPY data is passed through undecoded.

@@ -8,6 +8,7 @@ internal sealed class RestoreContext(RestoreOptions options, TargetServer server
     IProgress<RestoreProgress>? progress, Action<string>? log, CancellationTokenSource cancellation)
 {
     public RestoreOptions Options => options;
+    public DumpFlavour Flavour => flavour;
     public TargetServer Server => server;
     public CancellationToken Cancellation { get; } = cancellation.Token;
 

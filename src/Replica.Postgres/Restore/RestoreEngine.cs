@@ -58,8 +58,8 @@ public sealed class RestoreEngine
             return;
         var q = new NpgsqlCommandBuilder();
         // A fresh instance has only its bootstrap superuser; the owner the caller names (the
-        // application's role) is created so the dump's OWNER TO statements find it. Other roles
-        // the dump needs are not guessed: their absence fails the restore, naming them.
+        // application's role) is created, able to log in, so the application can connect. Other
+        // roles the dump names are created NOLOGIN as their statements arrive (MissingRoles).
         if (await TargetServer.ScalarAsync(c, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", ct, owner).ConfigureAwait(false) is null)
         {
             await TargetServer.ExecuteAsync(c, $"CREATE ROLE {q.QuoteIdentifier(owner)} LOGIN", ct).ConfigureAwait(false);

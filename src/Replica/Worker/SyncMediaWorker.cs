@@ -4,7 +4,7 @@ using Replica.Media;
 namespace Replica.Cli.Worker;
 
 /// <summary>
-/// `replica worker sync-media --source SRC --dest DST [--checksum] [--json] [--parallel N]`:
+/// `replica worker sync-media --source SRC --dest DST [--checksum] [--json] [--parallel N] [--max-delete-percent N] [--allow-empty-source]`:
 /// the media sync engine as a command, for Kubernetes Jobs and benchmarks. Exit 0 when DST is
 /// a mirror, 1 when the sync failed, 2 for bad arguments or refused paths.
 /// </summary>
@@ -12,11 +12,14 @@ public static class SyncMediaWorker
 {
     public static async Task<int> RunAsync(WorkerArgs args, CancellationToken ct)
     {
-        args.RejectUnknown("source", "dest", "checksum", "json", "parallel");
+        args.RejectUnknown("source", "dest", "checksum", "json", "parallel", "max-delete-percent", "allow-empty-source");
         var source = args.Required("source");
         var destination = args.Required("dest");
         var json = args.Flag("json");
-        var options = new SyncOptions { Checksum = args.Flag("checksum"), Parallelism = args.Int("parallel", 0) };
+        // Like rsync's --max-delete: a mirror that would delete more than this share of DST is refused (exit 2); 100 allows any.
+        var maxDeletePercent = args.Int("max-delete-percent", 50);
+        if (maxDeletePercent > 100) throw new WorkerArgsException($"--max-delete-percent must be a percentage from 1 to 100, not {maxDeletePercent}.");
+        var options = new SyncOptions { Checksum = args.Flag("checksum"), Parallelism = args.Int("parallel", 0), MaxDeletePercent = maxDeletePercent, AllowEmptySource = args.Flag("allow-empty-source") };
 
         // Progress goes to a person only: a terminal on stderr, never a pipe or a Job's log.
         using var bar = !Console.IsErrorRedirected ? new SyncProgressLine() : null;

@@ -78,6 +78,18 @@ internal static class Fingerprint
         return Convert.ToString(await cmd.ExecuteScalarAsync()) ?? "";
     }
 
+    /// <summary>Every row of a query, its columns joined by '|'.</summary>
+    public static async Task<List<string>> RowsTextAsync(PostgresInstance pg, string database, string sql)
+    {
+        var rows = new List<string>();
+        await using var c = await OpenAsync(pg, database);
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+            rows.Add(string.Join('|', Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "∅" : Convert.ToString(r.GetValue(i)))));
+        return rows;
+    }
+
     private static async Task<NpgsqlConnection> OpenAsync(PostgresInstance pg, string database)
     {
         var c = new NpgsqlConnection(pg.ConnectionString(database));

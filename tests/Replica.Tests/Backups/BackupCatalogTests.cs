@@ -74,11 +74,38 @@ public class BackupCatalogTests : IDisposable
     }
 
     [Fact]
-    public void A_name_without_a_time_is_refused_naming_the_file()
+    public void Files_that_do_not_look_like_backups_are_skipped_with_a_warning_naming_each()
     {
-        var bad = Write("hourly", "backup-latest-dumpall.sql.gz", Cluster);
-        var e = Assert.Throws<RefusedException>(() => new BackupCatalog(_root).List());
-        Assert.Contains(bad, e.Message);
+        var good = Write("hourly", "backup-2026-11-24T02:04:07Z-dumpall.sql.gz", Cluster);
+        var readme = Write("hourly", "README", "about these backups", gzip: false);
+        var nightly = Write("daily", "nightly.sql.gz", Cluster);
+        var noTime = Write("hourly", "backup-latest-dumpall.sql.gz", Cluster);
+        var partial = Write("hourly", ".backup-2026-11-24T03:04:07Z-dumpall.sql.gz.Xa81q", Cluster);
+        var empty = Path.Combine(_root, "hourly", "backup-2026-11-24T04:04:07Z-dumpall.sql.gz");
+        File.WriteAllBytes(empty, []);
+
+        var listing = new BackupCatalog(_root).Read();
+
+        Assert.Equal([good], listing.Backups.Select(b => b.Path));
+        Assert.Equal(new[] { partial, readme, noTime, empty, nightly }.Order(StringComparer.Ordinal),
+            listing.Skipped.Select(s => s.Path).Order(StringComparer.Ordinal));
+        var warnings = listing.Warnings.ToList();
+        Assert.Contains(warnings, w => w.StartsWith(readme + " was skipped: it has no UTC time", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith(partial + " was skipped: it is a hidden file", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith(empty + " was skipped: it is empty", StringComparison.Ordinal));
+        // The stray files block neither the list nor the choice of a backup.
+        Assert.Equal("backup-2026-11-24T02:04:07Z-dumpall.sql.gz", new BackupCatalog(_root).Select("LATEST", null, Now).Name);
+        Assert.Equal([good], new BackupCatalog(_root).List().Select(b => b.Path));
+    }
+
+    [Fact]
+    public void A_folder_holding_only_stray_files_is_refused_naming_one_of_them()
+    {
+        var readme = Write("hourly", "README", "about these backups", gzip: false);
+        var e = Assert.Throws<RefusedException>(() => new BackupCatalog(_root).Read());
+        Assert.Contains("no backups", e.Message);
+        Assert.Contains(readme, e.Message);
+        Assert.Contains("1 file(s)", e.Message);
     }
 
     [Fact]
