@@ -184,9 +184,18 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         run.Info(existed ? $"media volume {dest} exists: copying only what differs from {source}" : $"media volume {dest} is new: copying everything from {source}");
         try
         {
-            var s = await MediaSync.RunAsync(source, dest, new SyncOptions(), ProgressAdapters.Media(run), w => run.Warn(w), run.Cancellation);
+            var options = new SyncOptions
+            {
+                MaxDeletePercent = limit.MaxDeletePercent >= 100 ? null : limit.MaxDeletePercent,
+                AllowEmptySource = limit.AllowEmptySource,
+            };
+            var s = await MediaSync.RunAsync(source, dest, options, ProgressAdapters.Media(run), w => run.Warn(w), run.Cancellation);
             return new MediaSummary(s.FilesCopied, s.FilesUpdated, s.FilesDeleted, s.FilesUnchanged, s.DirsCreated, s.DirsDeleted,
                 s.SymlinksWritten, s.Skipped, s.BytesCopied, s.Seconds);
+        }
+        catch (MediaDeletionRefusedException e)
+        {
+            throw new RefusedException(e.Sentence($"run 'replica start {run.Target.Name} --allow-media-delete' if the media should really go, or raise targets.{run.Target.Name}.media.max_delete_percent"));
         }
         catch (MediaPathRefusedException e)
         {

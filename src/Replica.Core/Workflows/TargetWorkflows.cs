@@ -49,6 +49,8 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
         var productionTag = await ProductionImageTag.ReadAsync(config, platform, ct);
         var tag = WorkflowGuards.ChooseImageTag(productionTag, request.ImageTag);
         var warnings = new List<string>();
+        if (config.Source.DatabaseBackups.LocalPath is { } root && Directory.Exists(root))
+            warnings.AddRange(new BackupCatalog(root).Read().Warnings);
         var backups = await platform.ListBackupsAsync(target, config.Source.DatabaseBackups, ct);
         var usable = DamagedBackups.PassOver(backups, store.DamagedBackups(), request.FromBackup, warnings);
         var backup = BackupCatalog.Select(usable, config.Source.DatabaseBackups.ToString(), request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());

@@ -47,7 +47,11 @@ public sealed class BackupsCommand : AsyncCommand<JsonSettings>
         var source = env.Config.Source.DatabaseBackups;
         IReadOnlyList<Backup> backups;
         if (source.LocalPath is { } root)
-            backups = new BackupCatalog(root).List();
+        {
+            var reading = new BackupCatalog(root).Read();
+            foreach (var w in reading.Warnings) Console.Error.WriteLine($"warning: {w}");
+            backups = reading.Backups;
+        }
         else
         {
             var target = env.Config.Targets.Values.FirstOrDefault(t => t.Platform == PlatformNames.Kubernetes && !t.Protected)
