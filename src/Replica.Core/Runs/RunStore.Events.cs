@@ -35,7 +35,7 @@ public sealed partial class RunStore
             log.Parameters.AddWithValue("$l", level);
             log.Parameters.AddWithValue("$m", message);
             log.ExecuteNonQuery();
-            seq = InsertEvent(c, runId, now, RunEventKinds.Log, new { at = Time(now), level, message });
+            seq = InsertEvent(c, runId, now, RunEventKinds.Log, new { level, message });
         });
         EventsAppended?.Invoke();
         return seq;
