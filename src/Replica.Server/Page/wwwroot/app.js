@@ -166,7 +166,6 @@ async function follow(id) {
     if (!s) { s = { li: el("li"), started: Date.parse(d.at) }; steps.set(d.step, s); $("steps").append(s.li); }
     s.li.className = d.status;
     s.li.textContent = d.status === "running" ? `${d.step} …` : `${d.step}: ${d.status} in ${secs((Date.parse(d.at) - s.started) / 1000)}${d.message ? " — " + d.message : ""}`;
-    if (d.status !== "running") $("progress-box").hidden = true;
   });
   source.addEventListener("progress", (ev) => {
     const d = JSON.parse(ev.data);
