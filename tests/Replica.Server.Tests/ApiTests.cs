@@ -129,7 +129,10 @@ public sealed class ApiTests : IAsyncLifetime
         var detail = await ReadJson(await viewer.GetAsync($"/api/runs/{id}"));
         Assert.Equal("succeeded", detail.GetProperty("run").GetProperty("status").GetString());
         Assert.All(detail.GetProperty("steps").EnumerateArray(), s => Assert.Equal("succeeded", s.GetProperty("outcome").GetString()));
-        Assert.Equal("restore database", detail.GetProperty("progress").GetProperty("step").GetString());
+        // The latest progress stored is the last step that reported any (a full start ends with the media sync).
+        var latest = detail.GetProperty("progress");
+        Assert.Equal("sync media", latest.GetProperty("step").GetString());
+        Assert.Equal(latest.GetProperty("files_total").GetInt64(), latest.GetProperty("files_done").GetInt64());
         var log = await viewer.GetAsync($"/api/runs/{id}/log");
         Assert.Equal("text/plain", log.Content.Headers.ContentType?.MediaType);
         var text = await log.Content.ReadAsStringAsync();

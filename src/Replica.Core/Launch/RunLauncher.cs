@@ -48,6 +48,18 @@ public sealed class RunLauncher(TargetWorkflows workflows, RunStore store)
         return Kill(process.Pid, Sigint) == 0;
     }
 
+    /// <summary>When the server stops: every run it launched is cancelled (undoing what it made) and awaited.</summary>
+    public async Task CancelAllAsync()
+    {
+        var handles = _running.Values.ToList();
+        foreach (var h in handles) h.Cancel();
+        foreach (var h in handles)
+        {
+            try { await h.Completion; }
+            catch (Exception) { /* its outcome is recorded in the run store */ }
+        }
+    }
+
     private const int Sigint = 2;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

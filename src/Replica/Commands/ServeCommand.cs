@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Replica.Core.Config;
+using Microsoft.Extensions.DependencyInjection;
 using Replica.Server;
 using Spectre.Console.Cli;
 
@@ -30,8 +31,9 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
         await stopped.Task;
-        Console.WriteLine("replica serve: stopping.");
+        Console.WriteLine("replica serve: stopping; runs it launched are cancelled and undo what they made.");
         await app.StopAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<Replica.Core.Launch.RunLauncher>().CancelAllAsync();
         return 0;
     }
 }
