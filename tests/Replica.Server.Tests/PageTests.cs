@@ -18,6 +18,7 @@ public sealed class PageTests : IAsyncLifetime
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: the browser tests need Debian's chromium (apt-get install chromium; .ci/run installs it).");
         _host = await ServerHost.StartAsync(stackDelaySeconds: 5);
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(180_000); // runs on a loaded machine take their time; nothing here measures it
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,

@@ -37,7 +37,8 @@ async function start() {
   $("signin").hidden = true; $("app").hidden = false;
   $("who").hidden = false; $("who").textContent = `${session.caller} (${session.role})`;
   $("signout").hidden = false;
-  await Promise.all([loadTargets(), loadHistory(), loadBackups()]);
+  await loadTargets();
+  await Promise.all([loadHistory(), loadBackups()]);
   const m = location.hash.match(/^#run=(.+)$/);
   if (m) follow(decodeURIComponent(m[1]));
   setInterval(loadTargets, 5000);
@@ -64,7 +65,7 @@ async function loadTargets() {
       el("td", {}, t.image_tag ?? ""),
       el("td", {}, t.backup ? t.backup.name : "", t.backup ? el("div", { class: "hint" }, age(t.backup.time)) : null),
       el("td", {}, t.media ? t.media.path : ""),
-      el("td", {}, last ? el("a", { href: `#run=${last.id}`, onclick: () => follow(last.id) }, `${last.workflow}: `, el("span", { class: last.status }, last.status)) : "",
+      el("td", {}, last ? el("a", { href: `#run=${last.id}` }, `${last.workflow}: `, el("span", { class: last.status }, last.status)) : "",
         last ? el("div", { class: "hint" }, `${age(last.started)}${last.launched_by ? " by " + last.launched_by : ""}`) : null),
       el("td", {}, t.stack ? el("a", { href: t.stack.url, target: "_blank", rel: "noopener" }, t.stack.url) : ""),
       el("td", {}, canOperate ? el("button", { class: "launch", onclick: () => openLaunch(t.target) }, "Launch…") : ""));
@@ -131,16 +132,18 @@ $("launch-form").addEventListener("submit", async (ev) => {
   try {
     const r = await api("POST", `/api/targets/${encodeURIComponent($("launch").dataset.target)}/runs`, launchBody());
     $("launch").hidden = true;
-    location.hash = `run=${r.id}`;
-    follow(r.id);
+    location.hash = `run=${r.id}`; // hashchange follows it
     loadHistory();
   } catch (e) { $("launch-error").textContent = e.message; }
 });
 
 // ---- live run ----
+let following = null;
 async function follow(id) {
-  if (followed) followed.source.close();
+  following = id;
+  if (followed) { followed.source.close(); followed = null; }
   const detail = await api("GET", `/api/runs/${encodeURIComponent(id)}`);
+  if (following !== id) return; // another run was chosen meanwhile
   const run = detail.run;
   $("run").hidden = false;
   $("run-title").textContent = `${run.workflow} ${run.target} · run ${run.id}`;
@@ -187,7 +190,7 @@ async function follow(id) {
   });
 }
 function setStatus(s) { const e = $("run-status"); e.textContent = s; e.className = `status ${s}`; }
-addEventListener("hashchange", () => { const m = location.hash.match(/^#run=(.+)$/); if (m && (!followed || followed.id !== decodeURIComponent(m[1]))) follow(decodeURIComponent(m[1])); });
+addEventListener("hashchange", () => { const m = location.hash.match(/^#run=(.+)$/); if (m && following !== decodeURIComponent(m[1])) follow(decodeURIComponent(m[1])); });
 
 // ---- history and chart ----
 async function loadHistory() {
@@ -197,7 +200,8 @@ async function loadHistory() {
   $("runs").tBodies[0].replaceChildren(...runs.map((r) => el("tr", { class: "clickable", "data-run": r.id, onclick: () => { location.hash = `run=${r.id}`; } },
     el("td", {}, r.id), el("td", {}, r.target), el("td", {}, r.workflow), el("td", { class: r.status }, r.status),
     el("td", {}, r.started.replace("T", " ").slice(0, 19)), el("td", {}, took(r)), el("td", {}, r.launched_by ?? ""))));
-  drawChart(t || (targets[0] && targets[0].target));
+  // The chosen target, else the one the newest run was on.
+  drawChart(t || (runs[0] && runs[0].target) || (targets[0] && targets[0].target));
 }
 $("history-target").addEventListener("change", loadHistory);
 $("history-status").addEventListener("change", loadHistory);
