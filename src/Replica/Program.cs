@@ -33,10 +33,18 @@ app.Configure(c =>
     c.AddCommand<BackupsCommand>("backups");
     c.AddCommand<RunsCommand>("runs");
     c.AddCommand<LogsCommand>("logs");
+    c.AddCommand<ServeCommand>("serve").WithExample("serve", "--listen", "127.0.0.1:8080");
+    c.AddBranch("tokens", b =>
+    {
+        b.SetDescription("Make, list and revoke the server's API tokens.");
+        b.AddCommand<TokenCreateCommand>("create").WithExample("tokens", "create", "alan", "--role", "operator", "--targets", "dev-alan");
+        b.AddCommand<TokenListCommand>("list");
+        b.AddCommand<TokenRevokeCommand>("revoke");
+    });
 });
 
 // A command is needed: show the help, and exit 2 like any other incomplete input.
-if (args is [] or ["plan"] or ["render"])
+if (args is [] or ["plan"] or ["render"] or ["tokens"])
 {
     await app.RunAsync([.. args, "--help"]);
     return 2;

@@ -54,7 +54,7 @@ public static class ConfigLoader
             throw new ConfigException(path, 1, "the file must be a mapping with 'source' and 'targets'; see README.md for an example");
 
         var root = new YamlMap(rootNode, path, "");
-        root.AllowOnly("state_dir", "source", "targets");
+        root.AllowOnly("state_dir", "source", "targets", "server");
         var baseDir = System.IO.Path.GetDirectoryName(path)!;
         string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
 
@@ -72,7 +72,7 @@ public static class ConfigLoader
         }
         if (stateDir.Length > MaxStateDirLength)
             throw root.Error(root.Node("state_dir") ?? rootNode, $"'state_dir' is {stateDir.Length} characters long", $"give a path of at most {MaxStateDirLength} characters (database folders and sockets live below it)");
-        var config = new ReplicaConfig(path, stateDir, source, targets);
+        var config = new ReplicaConfig(path, stateDir, source, targets, ServerConfigReader.Read(root.Map("server")));
         Guards.WorkflowGuards.EnsureFoldersApart(config);
         return config;
     }

@@ -5,7 +5,8 @@ public sealed record ReplicaConfig(
     string ConfigPath,
     string StateDirectory,
     SourceConfig Source,
-    IReadOnlyDictionary<string, TargetConfig> Targets)
+    IReadOnlyDictionary<string, TargetConfig> Targets,
+    ServerConfig? Server = null)
 {
     public TargetConfig Target(string name) =>
         Targets.TryGetValue(name, out var t)

@@ -35,6 +35,15 @@ internal static class StoreSchema
         CREATE TABLE damaged_backups (name TEXT NOT NULL, size INTEGER NOT NULL, modified TEXT NOT NULL, run_id TEXT NOT NULL,
             message TEXT NOT NULL, found TEXT NOT NULL, PRIMARY KEY (name, size, modified));
         """,
+        // 3: the server: every event of a run (log line, step change, progress, end) in one sequence a client
+        // resumes after; each run's latest progress; API tokens (only their hashes).
+        """
+        CREATE TABLE run_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL);
+        CREATE INDEX run_events_run ON run_events(run_id, seq);
+        CREATE TABLE run_progress (run_id TEXT PRIMARY KEY, at TEXT NOT NULL, step TEXT NOT NULL, phase TEXT, item TEXT,
+            bytes_done INTEGER NOT NULL, bytes_total INTEGER, files_done INTEGER NOT NULL, files_total INTEGER, bytes_per_second REAL NOT NULL);
+        CREATE TABLE tokens (name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, targets TEXT NOT NULL, created TEXT NOT NULL, last_used TEXT);
+        """,
     ];
 
     public static int Version => Migrations.Length;

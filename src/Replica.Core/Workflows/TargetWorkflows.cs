@@ -30,7 +30,7 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
 
     public ReplicaConfig Config => config;
 
-    private (TargetConfig Target, IPlatform Platform) Writable(string name, string workflow)
+    internal (TargetConfig Target, IPlatform Platform) Writable(string name, string workflow)
     {
         var target = config.Target(name);
         WorkflowGuards.EnsureWritable(target, workflow);

@@ -25,6 +25,7 @@ public sealed class WorkflowRunner(RunStore store, IRunProgress viewer)
     {
         var run = store.BeginRun(target.Name, workflow, parameters, launchedBy);
         var progress = new RecordingProgress(store, run.Id, viewer);
+        if (viewer is IRunObserver observer) observer.RunBegun(run.Id);
         var ctx = new RunContext(config, target, run.Id, progress, cancellation);
         var result = new RunResult { RunId = run.Id, Target = target.Name, Workflow = workflow };
         try
@@ -82,7 +83,10 @@ public sealed class WorkflowRunner(RunStore store, IRunProgress viewer)
         }
         finally
         {
-            TryRecord(() => store.EndRun(run.Id, result.Status, result.Kept is null ? result.Message : $"{result.Message} — {result.Kept}"));
+            var message = result.Kept is null ? result.Message : $"{result.Message} — {result.Kept}";
+            TryRecord(() => store.EndRun(run.Id, result.Status, message));
+            // After the run is recorded as ended: a follower that sees this event finds the run finished.
+            TryRecord(() => store.AppendEvent(run.Id, RunEventKinds.End, new { status = result.Status, message }));
         }
         return result;
     }

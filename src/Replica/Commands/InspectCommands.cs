@@ -5,6 +5,7 @@ using Replica.Core.Backups;
 using Replica.Core.Config;
 using Replica.Core.Runs;
 using Replica.Core.Status;
+using Replica.Core.Wire;
 using Replica.Postgres.Dumps;
 using Spectre.Console.Cli;
 
@@ -44,38 +45,14 @@ public sealed class BackupsCommand : AsyncCommand<JsonSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        var source = env.Config.Source.DatabaseBackups;
-        IReadOnlyList<Backup> backups;
-        if (source.LocalPath is { } root)
-        {
-            var reading = new BackupCatalog(root).Read();
-            foreach (var w in reading.Warnings) Console.Error.WriteLine($"warning: {w}");
-            backups = reading.Backups;
-        }
-        else
-        {
-            var target = env.Config.Targets.Values.FirstOrDefault(t => t.Platform == PlatformNames.Kubernetes && !t.Protected)
-                ?? throw new RefusedException("source.database_backups is not a local folder and no kubernetes target can mount it; give a folder path.");
-            backups = await env.Platforms.For(env.Config, target).ListBackupsAsync(target, source, cancellationToken);
-        }
-        var damaged = env.Store.DamagedBackups();
-        var rows = backups.Select(b =>
-        {
-            string flavour;
-            try { var d = b.Inspect(); flavour = d.Flavour.ToWire(); }
-            catch (DumpFormatException e) { flavour = "unreadable"; Console.Error.WriteLine($"warning: {e.Message}"); }
-            var damage = DamagedBackups.Find(b, damaged);
-            return new
-            {
-                name = b.Name, path = b.Path, kind = b.Kind, kinds = b.Kinds, time = b.Time, size_bytes = b.SizeBytes, flavour,
-                damaged = damage is null ? null : new { run = damage.RunId, message = damage.Message, found = damage.Found },
-            };
-        }).ToList();
-        if (settings.Json) { Json.Print(rows); return 0; }
+        var backups = await new SourceBackups(env.Config, env.Store, env.Platforms).ListAsync(cancellationToken, w => Console.Error.WriteLine($"warning: {w}"));
+        foreach (var b in backups)
+            if (b.Problem is { } problem) Console.Error.WriteLine($"warning: {problem}");
+        if (settings.Json) { Json.Print(backups.Select(BackupJson.From).ToList()); return 0; }
         var table = new TextTable("TIME (UTC)", "IN", "SIZE", "FLAVOUR", "NAME", "DAMAGED");
-        foreach (var r in rows)
-            table.Add(r.time.ToString("yyyy-MM-dd HH:mm:ss"), string.Join(",", r.kinds), Size.Format(r.size_bytes), r.flavour, r.name,
-                r.damaged is { } d ? $"yes: run {d.run} ({d.message})" : "");
+        foreach (var r in backups)
+            table.Add(r.Time.ToString("yyyy-MM-dd HH:mm:ss"), string.Join(",", r.Kinds), Size.Format(r.SizeBytes), r.Flavour, r.Name,
+                r.Damaged is { } d ? $"yes: run {d.RunId} ({d.Message})" : "");
         table.Print(Console.Out);
         return 0;
     }
@@ -98,24 +75,17 @@ public sealed class RunsCommand : Command<RunsSettings>
         var runs = env.Store.ListRuns(settings.Target);
         if (settings.Json)
         {
-            Json.Print(runs.Select(Describe).ToList());
+            Json.Print(runs.Select(RunJson.From).ToList());
             return 0;
         }
         if (runs.Count == 0) { Console.WriteLine("No runs yet."); return 0; }
-        var table = new TextTable("ID", "TARGET", "WORKFLOW", "STATUS", "STARTED (UTC)", "TOOK", "MESSAGE");
+        var table = new TextTable("ID", "TARGET", "WORKFLOW", "STATUS", "STARTED (UTC)", "TOOK", "LAUNCHED BY", "MESSAGE");
         foreach (var r in runs)
             table.Add(r.Id, r.Target, r.Workflow, r.Status, r.Started.ToString("yyyy-MM-dd HH:mm:ss"),
-                r.Ended is { } e ? ConsoleProgress.Seconds((e - r.Started).TotalSeconds) : "", r.Message ?? "");
+                r.Ended is { } e ? ConsoleProgress.Seconds((e - r.Started).TotalSeconds) : "", r.LaunchedBy ?? "", r.Message ?? "");
         table.Print(Console.Out);
         return 0;
     }
-
-    public static object Describe(RunRecord r) => new
-    {
-        id = r.Id, target = r.Target, workflow = r.Workflow, status = r.Status, started = r.Started, ended = r.Ended,
-        parameters = r.Parameters.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value),
-        message = r.Message,
-    };
 }
 
 public sealed class LogsSettings : ReplicaSettings
@@ -132,12 +102,7 @@ public sealed class LogsCommand : Command<LogsSettings>
         var env = CommandEnvironment.Load(settings);
         var run = env.Store.FindRun(settings.RunId)
             ?? throw new RefusedException($"There is no run '{settings.RunId}'; 'replica runs' lists them.");
-        Console.WriteLine($"run {run.Id}: {run.Workflow} {run.Target}, {run.Status}, started {run.Started:yyyy-MM-dd'T'HH:mm:ss'Z'}{(run.Ended is { } e ? $", ended {e:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "")}");
-        foreach (var line in env.Store.Log(run.Id))
-            Console.WriteLine($"{line.At:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {line.Level,-7} {line.Message}");
-        Console.WriteLine("steps:");
-        foreach (var s in env.Store.Steps(run.Id))
-            Console.WriteLine($"  {s.Seq}. {s.Name}: {s.Outcome}{(s.Ended is { } se ? $" in {ConsoleProgress.Seconds((se - s.Started).TotalSeconds)}" : "")}{(s.Message is null ? "" : " — " + s.Message)}");
+        RunLogText.Write(env.Store, run, Console.Out);
         return 0;
     }
 }
@@ -158,15 +123,7 @@ public sealed class StatusCommand : AsyncCommand<StatusSettings>
             repaired => Console.Error.WriteLine($"replica: repaired {repaired}"));
         if (settings.Json)
         {
-            Json.Print(all.Select(s => new
-            {
-                target = s.Target, platform = s.Platform, state = s.State, image_tag = s.ImageTag,
-                backup = s.Backup is { } b ? new { name = b.Name, time = b.Time } : null,
-                database = s.Database is { } d ? new { host = d.Host, port = d.Port, name = d.Database, user = d.User, url = d.Url } : null,
-                media = s.MediaPath is { } m ? new { path = m } : null,
-                stack = s.Stack is { } st ? new { url = st.Url } : null,
-                last_run = s.LastRun is { } r ? RunsCommand.Describe(r) : null,
-            }).ToList());
+            Json.Print(all.Select(s => TargetJson.From(s, withPassword: true)).ToList());
             return 0;
         }
         foreach (var s in all)

@@ -9,14 +9,17 @@ namespace Replica.Cli.Commands;
 /// <summary>A command that runs one workflow: live progress while it runs, the closing summary, the exit code.</summary>
 public abstract class WorkflowCommand<TSettings> : AsyncCommand<TSettings> where TSettings : ReplicaSettings
 {
-    protected abstract Task<RunResult> RunAsync(TargetWorkflows workflows, TSettings settings, IRunProgress progress, CancellationToken ct);
+    protected abstract Task<RunResult> RunAsync(TargetWorkflows workflows, TSettings settings, IRunProgress progress, CancellationToken ct, string launchedBy);
+
+    /// <summary>Who launched a run from the command line, as recorded on it.</summary>
+    public static string LaunchedBy => $"cli:{Environment.UserName}@{Environment.MachineName}";
 
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
         using var cancel = Cancellation.FromConsole(cancellationToken);
         var progress = ConsoleProgress.ForConsole();
-        var result = await RunAsync(env.Workflows, settings, progress, cancel.Token);
+        var result = await RunAsync(env.Workflows, settings, progress, cancel.Token, LaunchedBy);
         progress.Finish();
         return RunSummary.Print(result, Console.Out);
     }
@@ -25,8 +28,8 @@ public abstract class WorkflowCommand<TSettings> : AsyncCommand<TSettings> where
 [Description("Refresh a target from production: new database restored from a backup, stack on production's tag, media synced.")]
 public sealed class StartCommand : WorkflowCommand<StartSettings>
 {
-    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, StartSettings settings, IRunProgress progress, CancellationToken ct) =>
-        workflows.StartAsync(settings.ToRequest(), progress, ct);
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, StartSettings settings, IRunProgress progress, CancellationToken ct, string launchedBy) =>
+        workflows.StartAsync(settings.ToRequest(), progress, ct, launchedBy);
 }
 
 public sealed class StopSettings : TargetSettings
@@ -39,15 +42,15 @@ public sealed class StopSettings : TargetSettings
 [Description("Stop a target: stack and database go (with the database volume); the media volume stays.")]
 public sealed class StopCommand : WorkflowCommand<StopSettings>
 {
-    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, StopSettings settings, IRunProgress progress, CancellationToken ct) =>
-        workflows.StopAsync(settings.Target, settings.RemoveMedia, progress, ct);
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, StopSettings settings, IRunProgress progress, CancellationToken ct, string launchedBy) =>
+        workflows.StopAsync(settings.Target, settings.RemoveMedia, progress, ct, launchedBy);
 }
 
 [Description("Stop a target, delete its media, and remove every trace of it (run history is kept).")]
 public sealed class WipeCommand : WorkflowCommand<TargetSettings>
 {
-    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, TargetSettings settings, IRunProgress progress, CancellationToken ct) =>
-        workflows.WipeAsync(settings.Target, progress, ct);
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, TargetSettings settings, IRunProgress progress, CancellationToken ct, string launchedBy) =>
+        workflows.WipeAsync(settings.Target, progress, ct, launchedBy);
 }
 
 public sealed class UpgradeSettings : TargetSettings
@@ -65,6 +68,6 @@ public sealed class UpgradeSettings : TargetSettings
 [Description("Redeploy only the stack of a running target on another image tag.")]
 public sealed class UpgradeCommand : WorkflowCommand<UpgradeSettings>
 {
-    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, UpgradeSettings settings, IRunProgress progress, CancellationToken ct) =>
-        workflows.UpgradeAsync(settings.Target, settings.ImageTag!, progress, ct);
+    protected override Task<RunResult> RunAsync(TargetWorkflows workflows, UpgradeSettings settings, IRunProgress progress, CancellationToken ct, string launchedBy) =>
+        workflows.UpgradeAsync(settings.Target, settings.ImageTag!, progress, ct, launchedBy);
 }
