@@ -1,6 +1,7 @@
 using Replica.Core;
 using Replica.Core.Backups;
 using Replica.Kubernetes.Workers;
+using Replica.Kubernetes.Workers.Protocol;
 using Replica.Postgres.Dumps;
 
 namespace Replica.Cli.Worker;
@@ -38,11 +39,9 @@ public static class ListBackupsWorker
                 inspected.Add(b);
             }
         }
-        if (args.Flag("json"))
-            Console.Out.Write(BackupListing.Write(root, inspected) + "\n");
-        else
-            foreach (var b in inspected)
-                Console.Out.WriteLine($"{b.Time:yyyy-MM-dd HH:mm:ss}Z  {b.Kind,-7}  {Size.Format(b.SizeBytes),10}  {b.Dump?.Flavour.ToWire() ?? "unreadable",-13}  {b.Name}");
+        new WorkerOutput("list-backups", args.Flag("json")).Summary(BackupListing.Document(root, inspected), WorkerJson.Default.BackupListingDocument,
+            _ => string.Join('\n', inspected.Select(b =>
+                $"{b.Time:yyyy-MM-dd HH:mm:ss}Z  {b.Kind,-7}  {Size.Format(b.SizeBytes),10}  {b.Dump?.Flavour.ToWire() ?? "unreadable",-13}  {b.Name}")));
         return Task.FromResult(0);
     }
 }
