@@ -21,6 +21,12 @@ public static class WorkerCommands
             Console.Error.WriteLine($"replica worker: {e.Message}");
             return 2;
         }
+        catch (OperationCanceledException) when (signals.Received is { } signal)
+        {
+            // list-backups changes nothing, so stopping it needs no word on what is left behind.
+            Console.Error.WriteLine($"replica worker {args[0]}: stopped by {signal}.");
+            return 1;
+        }
     }
 
     private static int Usage()
