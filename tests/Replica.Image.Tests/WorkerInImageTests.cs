@@ -28,10 +28,14 @@ public sealed class WorkerInImageTests(BuiltImage image) : IClassFixture<BuiltIm
         Directory.Delete(_folder, recursive: true);
     }
 
-    /// <summary>A worker container as a hardened Job's pod: the image's own user, nothing more.</summary>
+    /// <summary>
+    /// A worker container as a hardened Job's pod: the image's own user, no capabilities, no privilege
+    /// escalation, and a root file system that is read-only throughout (no tmpfs at /tmp either, as
+    /// with readOnlyRootFilesystem on a cluster).
+    /// </summary>
     private Task<Podman.Result> RunWorkerAsync(string network, string[] mounts, string[] args, IReadOnlyDictionary<string, string>? env = null) =>
         _podman.RunContainerAsync("replica-image-test-worker-" + Guid.NewGuid().ToString("N")[..8],
-            ["--rm", "--network", network, "--cap-drop", "all", "--security-opt", "no-new-privileges", "--read-only",
+            ["--rm", "--network", network, "--cap-drop", "all", "--security-opt", "no-new-privileges", "--read-only", "--read-only-tmpfs=false",
              .. mounts.SelectMany(m => new[] { "--volume", m }), .. (env?.Keys.SelectMany(k => new[] { "-e", k }) ?? []), image.Reference, "worker", .. args],
             env);
 
