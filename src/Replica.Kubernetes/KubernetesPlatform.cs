@@ -10,6 +10,7 @@ using Replica.Kubernetes.Cluster;
 using Replica.Kubernetes.Manifests;
 using Replica.Kubernetes.Parts;
 using Replica.Kubernetes.Workers;
+using Replica.Kubernetes.Workers.Protocol;
 
 namespace Replica.Kubernetes;
 
@@ -89,8 +90,8 @@ public sealed class KubernetesPlatform : IPlatform
                 throw new ReplicaStepException($"Backup {backup.Name} was not listed from the cluster's backup volume ({backup.Path}); list backups through the kubernetes platform.");
             var job = WorkerJobs.Restore(T, run.RunId, backup.Path);
             var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation,
-                line => RestoreProgressLine.Parse(line, run.CurrentStep, backup.SizeBytes), run.Progress.Report);
-            var summary = WorkerLog.LastObject(log, "flavour")
+                p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
+            var summary = WorkerLog.Summary(log, WorkerJson.Default.RestoreDbSummary)
                 ?? throw new ReplicaStepException($"The restore Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
             return WorkerSummaries.Restore(summary);
         });
@@ -113,8 +114,9 @@ public sealed class KubernetesPlatform : IPlatform
         {
             await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
             var job = WorkerJobs.SyncMedia(T, run.RunId);
-            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "sync-media", _options.JobTimeout, Leveled(run), run.Cancellation);
-            var summary = WorkerLog.LastObject(log, "files_copied")
+            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "sync-media", _options.JobTimeout, Leveled(run), run.Cancellation,
+                p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
+            var summary = WorkerLog.Summary(log, WorkerJson.Default.SyncMediaSummary)
                 ?? throw new ReplicaStepException($"The sync-media Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
             return WorkerSummaries.Media(summary);
         });

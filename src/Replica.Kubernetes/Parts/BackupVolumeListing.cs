@@ -37,7 +37,7 @@ public sealed class BackupVolumeListing(IKubernetes k, ClusterTarget t, Kubernet
                     ? e.Message
                     : $"Listing the database backups on {t.DatabaseBackups} (mounted at {ClusterTarget.BackupsMount} in a Job): {InSourceTerms(said["replica worker list-backups: ".Length..])}");
             }
-            var listing = WorkerLog.LastObject(log, "backups")
+            var listing = WorkerLog.Summary(log, Workers.Protocol.WorkerJson.Default.BackupListingDocument)
                 ?? throw new RefusedException($"The list-backups Job in namespace {t.Namespace} printed no list; run it by hand with 'kubectl -n {t.Namespace} logs job/{job.Metadata.Name}' to see why.");
             return BackupListing.Read(listing, ClusterTarget.BackupsMount);
         }

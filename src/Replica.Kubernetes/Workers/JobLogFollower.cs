@@ -3,25 +3,27 @@ using k8s.Autorest;
 using k8s.Models;
 using Replica.Kubernetes.Manifests;
 using Replica.Kubernetes.Waiting;
+using Replica.Kubernetes.Workers.Protocol;
 
 namespace Replica.Kubernetes.Workers;
 
 /// <summary>
 /// Follows a worker Job's pod log while the Job runs, so the run log shows the worker's progress
-/// lines (a restore of a large backup runs for an hour). The `--json` summary is not forwarded.
+/// lines (a restore of a large backup runs for an hour): protocol progress lines to
+/// <c>progress</c>, messages to <c>line</c>. The summary document is not forwarded.
 /// </summary>
 public sealed class JobLogFollower : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
 
-    public JobLogFollower(IKubernetes k, string ns, string job, Action<string> line, CancellationToken ct)
+    public JobLogFollower(IKubernetes k, string ns, string job, Action<string> line, Action<WorkerProgress> progress, CancellationToken ct)
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _loop = Task.Run(() => RunAsync(k, ns, job, line, _stop.Token));
+        _loop = Task.Run(() => RunAsync(k, ns, job, line, progress, _stop.Token));
     }
 
-    private static async Task RunAsync(IKubernetes k, string ns, string job, Action<string> line, CancellationToken ct)
+    private static async Task RunAsync(IKubernetes k, string ns, string job, Action<string> line, Action<WorkerProgress> progress, CancellationToken ct)
     {
         try
         {
@@ -29,13 +31,10 @@ public sealed class JobLogFollower : IAsyncDisposable
             if (pod is null) return;
             using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, follow: true, cancellationToken: ct);
             using var reader = new StreamReader(stream);
-            var inSummary = false;
             while (await reader.ReadLineAsync(ct) is { } text)
             {
-                // The summary is one object, on one line or indented over several.
-                if (text.StartsWith('{')) { inSummary = !text.TrimEnd().EndsWith('}'); continue; }
-                if (inSummary) { if (text.StartsWith('}')) inSummary = false; continue; }
-                if (text.Length > 0) line(text);
+                if (WorkerLog.Progress(text) is { } p) progress(p);
+                else if (text.Length > 0 && !WorkerLog.IsDocument(text)) line(text);
             }
         }
         catch (OperationCanceledException) { }

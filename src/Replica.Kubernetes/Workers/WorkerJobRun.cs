@@ -5,6 +5,7 @@ using Replica.Core.Workflows;
 using Replica.Kubernetes.Diagnostics;
 using Replica.Kubernetes.Manifests;
 using Replica.Kubernetes.Waiting;
+using Replica.Kubernetes.Workers.Protocol;
 
 namespace Replica.Kubernetes.Workers;
 
@@ -14,9 +15,9 @@ namespace Replica.Kubernetes.Workers;
 /// </summary>
 public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace)
 {
-    /// <param name="progressLine">turns a worker's progress line into an update (null: an ordinary line, logged).</param>
+    /// <param name="progress">receives the worker's progress lines as they are printed (null: they go to the run log only).</param>
     public async Task<string> RunAsync(V1Job job, string what, TimeSpan timeout, Action<LogLevel, string> log, CancellationToken ct,
-        Func<string, ProgressUpdate?>? progressLine = null, Action<ProgressUpdate>? report = null)
+        Action<WorkerProgress>? progress = null)
     {
         var name = job.Metadata.Name;
         log(LogLevel.Info, $"creating Job {name} ({what}, image {job.Spec.Template.Spec.Containers[0].Image})");
@@ -24,14 +25,10 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         string? pod;
         try
         {
-            await using var follower = new JobLogFollower(k, ns, name, line =>
+            await using var follower = new JobLogFollower(k, ns, name, line => log(LogLevel.Info, $"{what}: {line}"), p =>
             {
-                if (progressLine?.Invoke(line) is { } update)
-                {
-                    report?.Invoke(update);
-                    log(LogLevel.Debug, $"{what}: {line}");
-                }
-                else log(LogLevel.Info, $"{what}: {line}");
+                progress?.Invoke(p);
+                log(LogLevel.Debug, $"{what}: {Describe(p)}");
             }, ct);
             pod = await JobFinished.WaitAsync(k, ns, name, timeout, unboundGrace, d => log(LogLevel.Debug, $"Job {name}: {d}"), ct);
         }
@@ -48,5 +45,13 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, cancellationToken: ct);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(ct);
+    }
+
+    /// <summary>A progress line for the run log: `40.0% data public.users`, `1.2 MiB of 3.0 MiB, 12 files`.</summary>
+    private static string Describe(WorkerProgress p)
+    {
+        var done = p.BytesTotal is > 0 ? $"{100.0 * p.BytesDone / p.BytesTotal.Value,5:0.0}%" : $"{p.BytesDone} bytes";
+        var files = p.FilesDone > 0 || p.FilesTotal is > 0 ? $", {p.FilesDone}{(p.FilesTotal is { } t ? $"/{t}" : "")} files" : "";
+        return string.Join(' ', new[] { done + files, p.Phase, p.Item }.Where(s => !string.IsNullOrEmpty(s)));
     }
 }

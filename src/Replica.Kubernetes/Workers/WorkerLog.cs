@@ -1,41 +1,39 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Replica.Kubernetes.Workers.Protocol;
 
 namespace Replica.Kubernetes.Workers;
 
 /// <summary>
-/// A worker pod's log: stdout and stderr interleaved, the `--json` summary one JSON object
-/// among them. Finds that object, and the worker's last error line for messages.
+/// A worker pod's log: stdout and stderr interleaved line by line. Under `--json` a worker prints
+/// progress lines and, at the end, its summary document, each one line of the worker protocol
+/// (<see cref="WorkerJson"/>); every other line is a message for a person.
 /// </summary>
 public static class WorkerLog
 {
-    /// <summary>The last top-level JSON object in the log that has <paramref name="requiredKey"/>; null when none.</summary>
-    public static JsonElement? LastObject(string log, string requiredKey)
+    /// <summary>The last line that reads as <typeparamref name="T"/>; null when none does (the worker failed or was stopped).</summary>
+    public static T? Summary<T>(string log, JsonTypeInfo<T> type) where T : class
     {
-        JsonElement? found = null;
-        var bytes = Encoding.UTF8.GetBytes(log);
-        var start = 0;
-        while (start < bytes.Length)
-        {
-            var lineEnd = Array.IndexOf(bytes, (byte)'\n', start);
-            if (lineEnd < 0) lineEnd = bytes.Length;
-            if (start < bytes.Length && bytes[start] == (byte)'{')
-            {
-                try
-                {
-                    var reader = new Utf8JsonReader(bytes.AsSpan(start), new JsonReaderOptions { AllowMultipleValues = true });
-                    using var doc = JsonDocument.ParseValue(ref reader);
-                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(requiredKey, out _))
-                        found = doc.RootElement.Clone();
-                }
-                catch (JsonException) { }
-            }
-            start = lineEnd + 1;
-        }
+        T? found = null;
+        foreach (var line in log.Split('\n'))
+            if (Read(line, type) is { } document) found = document;
         return found;
     }
 
-    /// <summary>The last line that is not the JSON summary: usually the worker's one-sentence error.</summary>
+    /// <summary>The progress a line carries; null for any other line.</summary>
+    public static WorkerProgress? Progress(string line) => Read(line, WorkerJson.Default.WorkerProgressLine)?.Progress;
+
+    /// <summary>Whether a line is one of the protocol's documents rather than a message.</summary>
+    public static bool IsDocument(string line) => line.TrimStart().StartsWith('{');
+
+    /// <summary>The last line that is not a protocol document: usually the worker's one-sentence error.</summary>
     public static string? LastMessage(string log) =>
-        log.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && !l.StartsWith('{') && !l.StartsWith('}'));
+        log.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && !IsDocument(l));
+
+    private static T? Read<T>(string line, JsonTypeInfo<T> type) where T : class
+    {
+        if (!IsDocument(line)) return null;
+        try { return JsonSerializer.Deserialize(line, type); }
+        catch (JsonException) { return null; }
+    }
 }

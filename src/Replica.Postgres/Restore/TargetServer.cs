@@ -26,7 +26,7 @@ internal sealed class TargetServer(RestoreOptions options) : IAsyncDisposable
                 Host = options.Host,
                 Port = options.Port,
                 Username = options.User,
-                Password = options.Password,
+                Password = options.Password is { Length: > 0 } password ? password : null, // none given: Npgsql looks in PGPASSFILE or ~/.pgpass, as libpq does
                 Database = database,
                 Pooling = false,
                 Timeout = 30,

@@ -1,6 +1,7 @@
 using Replica.Core;
 using Replica.Core.Backups;
 using Replica.Kubernetes.Workers;
+using Replica.Kubernetes.Workers.Protocol;
 using Replica.Postgres.Dumps;
 
 namespace Replica.Cli.Worker;
@@ -16,6 +17,7 @@ public static class ListBackupsWorker
     {
         args.RejectUnknown("root", "json");
         var root = args.Required("root");
+        var output = new WorkerOutput("list-backups", args.Flag("json"));
         IReadOnlyList<Backup> backups;
         try
         {
@@ -23,7 +25,7 @@ public static class ListBackupsWorker
         }
         catch (RefusedException e)
         {
-            Console.Error.WriteLine($"replica worker list-backups: {e.Message}");
+            output.Stop(e.Message);
             return Task.FromResult(2);
         }
         var inspected = new List<Backup>(backups.Count);
@@ -34,15 +36,13 @@ public static class ListBackupsWorker
             catch (DumpFormatException e)
             {
                 // Listed without a flavour: choosing this backup then fails with this message.
-                Console.Error.WriteLine($"replica worker list-backups: warning: {e.Message}");
+                output.Message($"warning: {e.Message}");
                 inspected.Add(b);
             }
         }
-        if (args.Flag("json"))
-            Console.Out.Write(BackupListing.Write(root, inspected) + "\n");
-        else
-            foreach (var b in inspected)
-                Console.Out.WriteLine($"{b.Time:yyyy-MM-dd HH:mm:ss}Z  {b.Kind,-7}  {Size.Format(b.SizeBytes),10}  {b.Dump?.Flavour.ToWire() ?? "unreadable",-13}  {b.Name}");
+        output.Summary(BackupListing.Document(root, inspected), WorkerJson.Default.BackupListingDocument,
+            _ => string.Join('\n', inspected.Select(b =>
+                $"{b.Time:yyyy-MM-dd HH:mm:ss}Z  {b.Kind,-7}  {Size.Format(b.SizeBytes),10}  {b.Dump?.Flavour.ToWire() ?? "unreadable",-13}  {b.Name}")));
         return Task.FromResult(0);
     }
 }

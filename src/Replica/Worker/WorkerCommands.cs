@@ -5,15 +5,14 @@ public static class WorkerCommands
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        using var signals = new WorkerSignals();
         try
         {
             return args switch
             {
-                ["sync-media", .. var rest] => await SyncMediaWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
-                ["restore-db", .. var rest] => await RestoreDbWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
-                ["list-backups", .. var rest] => await ListBackupsWorker.RunAsync(WorkerArgs.Parse(rest), cts.Token),
+                ["sync-media", .. var rest] => await SyncMediaWorker.RunAsync(WorkerArgs.Parse(rest), signals),
+                ["restore-db", .. var rest] => await RestoreDbWorker.RunAsync(WorkerArgs.Parse(rest), signals),
+                ["list-backups", .. var rest] => await ListBackupsWorker.RunAsync(WorkerArgs.Parse(rest), signals.Token),
                 _ => Usage(),
             };
         }
@@ -22,6 +21,12 @@ public static class WorkerCommands
             Console.Error.WriteLine($"replica worker: {e.Message}");
             return 2;
         }
+        catch (OperationCanceledException) when (signals.Received is { } signal)
+        {
+            // list-backups changes nothing, so stopping it needs no word on what is left behind.
+            Console.Error.WriteLine($"replica worker {args[0]}: stopped by {signal}.");
+            return 1;
+        }
     }
 
     private static int Usage()
@@ -29,6 +34,8 @@ public static class WorkerCommands
         Console.Error.WriteLine("""
             usage: replica worker sync-media --source SRC --dest DST [--checksum] [--parallel N] [--json]
                    replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--json]
+                   replica worker list-backups --root DIR [--json]
+            The password of restore-db comes as libpq tools take it: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
             """);
         return 2;
     }

@@ -35,6 +35,8 @@ public sealed class StartWorkflowTests : IAsyncLifetime
         var result = await StartAsync(progress: progress);
         // The restore worker's progress lines, followed from its pod, drive the run's progress.
         Assert.Contains(progress.Updates, u => u.Step == TargetWorkflows.StepRestore && u.BytesTotal == result.Backup!.SizeBytes && u.Phase is not null);
+        // So do the sync worker's: its last line carries the final totals.
+        Assert.Contains(progress.Updates, u => u.Step == TargetWorkflows.StepSyncMedia && u.FilesDone > 0 && u.FilesTotal == u.FilesDone && u.BytesTotal == u.BytesDone);
 
         Assert.Equal(SimulatedStaging.ProductionTag, result.ImageTag);
         Assert.Equal("backup-2026-11-24T02:04:07Z-dumpall.sql.gz", result.Backup!.Name);
@@ -65,8 +67,9 @@ public sealed class StartWorkflowTests : IAsyncLifetime
 
         // The workers' progress lines reach the run log while their Jobs run; their JSON summaries do not.
         var log = _s.Store.Log(result.RunId).Select(l => l.Message).ToList();
-        Assert.Contains(log, l => l.StartsWith("restore: restore-db:", StringComparison.Ordinal));
-        Assert.DoesNotContain(log, l => l.Contains("\"files_copied\"", StringComparison.Ordinal) || l.Contains("\"total_seconds\"", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith("restore: replica worker restore-db:", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith("restore: ", StringComparison.Ordinal) && l.Contains("% data ", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("\"files_copied\"", StringComparison.Ordinal) || l.Contains("\"total_seconds\"", StringComparison.Ordinal) || l.Contains("\"progress\"", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains(result.Database!.Password, StringComparison.Ordinal));
 
         Assert.Empty(_s.WritesIn(SimulatedStaging.ProductionNamespace));

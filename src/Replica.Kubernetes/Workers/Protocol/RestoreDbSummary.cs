@@ -1,0 +1,22 @@
+namespace Replica.Kubernetes.Workers.Protocol;
+
+/// <summary>What `replica worker restore-db --json` prints on stdout when the restore is done and verified.</summary>
+public sealed record RestoreDbSummary(
+    string Backup,
+    string Flavour,
+    bool Gzipped,
+    bool Verified,
+    IReadOnlyList<RestoreDbSummary.Database> Databases,
+    int Tables,
+    long Rows,
+    long CompressedBytes,
+    long UncompressedBytes,
+    RestoreDbSummary.Phases Seconds,
+    double TotalSeconds)
+{
+    public sealed record Database(string Name, bool Exists, IReadOnlyList<Table> Tables);
+
+    public sealed record Table(string Name, long ExpectedRows, long LoadedRows, long Bytes);
+
+    public sealed record Phases(double Schema, double Data, double IndexesAndConstraints);
+}
