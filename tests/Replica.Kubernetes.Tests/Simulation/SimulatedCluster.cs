@@ -57,7 +57,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         // as root) must be able to reach their volume folders below the root.
         File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
         _folders = new VolumeFolders(Root);
-        var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass));
+        var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass), Rules);
         var events = new EventRecorder(Store);
         var logs = new PodLogBook();
         _endpoint = new ApiEndpoint(operations, Store, logs, Rules, _faults, Token, _shutdown.Token);
@@ -147,6 +147,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// </summary>
     public void OnPodStart(Func<SimulatedPod, bool> match, Func<SimulatedPod, CancellationToken, Task<IAsyncDisposable?>> start) =>
         Rules.OnPodStart(new PodStartRule(match, start));
+
+    /// <summary>Pods whose name starts with <paramref name="namePrefix"/> are refused by a validating admission webhook (400, "admission webhook … denied the request: …"); their controllers record FailedCreate.</summary>
+    public void DenyPods(string namePrefix, string webhook, string message) => Rules.DenyPods(namePrefix, webhook, message);
 
     /// <summary>Writes in this namespace are refused with 403 Forbidden, as under a read-only Role (production's namespace).</summary>
     public void ReadOnlyNamespace(string ns) => Rules.ReadOnlyNamespace(ns);

@@ -110,6 +110,37 @@ public sealed class SimulatedStaging : IAsyncDisposable
         Store = new RunStore(Config.StateDirectory);
     }
 
+    /// <summary>
+    /// Creates the target's namespace with these labels (an operator's namespace, e.g. with a Pod
+    /// Security level) and serves the backups from claims in it instead of NFS exports: under
+    /// Pod Security `restricted` a pod may not mount an `nfs:` volume, only a claim (bound to the export by a PersistentVolume).
+    /// </summary>
+    public async Task UseOwnNamespaceWithClaimSourcesAsync(IDictionary<string, string> labels)
+    {
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace, Labels = labels } });
+        foreach (var (claim, samples) in new[] { ("db-backups", DatabaseBackups), ("media-backup", MediaBackup) })
+        {
+            await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+            {
+                Metadata = new V1ObjectMeta { Name = claim },
+                Spec = new V1PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadOnlyMany"],
+                    Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+                },
+            }, Namespace);
+            var folder = await Simulation.Eventually.Get(() => Task.FromResult(Cluster.VolumePath(Namespace, claim)), Directory.Exists, $"claim {claim} bound");
+            RepoPaths.CopyTree(samples, folder);
+        }
+        var path = Path.Combine(Folder, "replica.yaml");
+        File.WriteAllText(path, File.ReadAllText(path)
+            .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/db-replica }} }}", "{ pvc: db-backups }")
+            .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/media-replica }} }}", "{ pvc: media-backup }"));
+        Config = ConfigLoader.LoadFile(path);
+        Store = new RunStore(Config.StateDirectory);
+        _seedRequests = Cluster.Requests.Count;
+    }
+
     private async Task SeedProductionAsync()
     {
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ProductionNamespace } });

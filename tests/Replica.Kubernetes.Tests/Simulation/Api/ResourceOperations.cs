@@ -10,7 +10,7 @@ namespace Replica.Kubernetes.Tests.Simulation.Api;
 /// system metadata), optimistic concurrency, status subresources and deletion semantics
 /// (finalizers, graceful pod deletion, propagation policies).
 /// </summary>
-public sealed partial class ResourceOperations(ObjectStore store, Defaults defaults)
+public sealed partial class ResourceOperations(ObjectStore store, Defaults defaults, SimulationRules? rules = null)
 {
     public JsonObject Get(ResourceType type, string ns, string name) =>
         store.Get(type, ns, name) ?? throw ApiException.NotFound(type, name);
@@ -78,6 +78,12 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
         if (type.Kind == "PersistentVolumeClaim") AddFinalizer(obj, "kubernetes.io/pvc-protection");
         defaults.OnCreate(type, obj);
         Validation.OnCreate(type, obj);
+        if (type.Kind == "Pod")
+        {
+            Admission.PodSecurityAdmission.OnCreate(store, ns, obj);
+            if (rules?.PodDenial(name) is var (webhook, message))
+                throw new ApiException(400, "BadRequest", $"admission webhook \"{webhook}\" denied the request: {message}");
+        }
         if (dryRun)
         {
             meta.Remove("uid");
