@@ -66,8 +66,10 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
         var request = http.Request;
         if ((string?)request.Headers.Authorization != $"Bearer {bearerToken}")
             throw new ApiException(401, "Unauthorized", "Unauthorized");
-        if (request.Path == "/version")
-            return await WriteJsonAsync(http, 200, new JsonObject { ["major"] = "1", ["minor"] = "33", ["gitVersion"] = "v1.33.0-simulation", ["platform"] = "linux/amd64" });
+        if (request.Method == "GET" && OpenApi.For(request.Path.Value ?? "") is { } openApi)
+            return await WriteJsonAsync(http, 200, openApi);
+        if (request.Method == "GET" && Discovery.For(request.Path.Value ?? "", new Uri($"{request.Scheme}://{request.Host}")) is { } discovery)
+            return await WriteJsonAsync(http, 200, discovery);
         if (route is null)
         {
             http.Response.StatusCode = 404;
