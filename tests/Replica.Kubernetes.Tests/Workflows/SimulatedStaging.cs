@@ -171,16 +171,15 @@ public sealed class SimulatedStaging : IAsyncDisposable
 
     /// <summary>
     /// The database pod is a real PostgreSQL server in the database claim's folder, with the password
-    /// from the pod's Secret (like the simulation's RunPostgres, but keeping the instance for assertions).
+    /// from the pod's Secret (the simulation's RunPostgres start-up, keeping the instance for assertions).
     /// </summary>
     private void PlayDatabasePods() => Cluster.OnPodStart(
         pod => pod.Labels.TryGetValue("replica/component", out var c) && c == "database",
         async (pod, ct) =>
         {
             if (DatabaseGate is { } gate) await gate.Task.WaitAsync(ct);
-            var data = Path.Combine(pod.MountFolder("/var/lib/postgresql/data"), "pgdata");
-            var options = new PostgresInstanceOptions(data, PostgresInstance.FindFreePort(), pod.Environment["POSTGRES_USER"], pod.Environment["POSTGRES_PASSWORD"]);
-            var instance = await PostgresInstance.CreateAsync(options, ct);
+            // As the image does: a fresh volume gets a new server, a restarted pod finds its data.
+            var instance = await SimulatedPostgres.StartServerAsync(pod, ct);
             lock (Databases) Databases.Add(instance);
             pod.Serve("127.0.0.1", instance.Port);
             return new Stopper(async () => await instance.StopAsync(CancellationToken.None));
