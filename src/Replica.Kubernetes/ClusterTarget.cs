@@ -20,7 +20,8 @@ public sealed record ClusterTarget(
     StackConfig? Stack,
     string ReplicaImage,
     VolumeSource DatabaseBackups,
-    VolumeSource MediaBackup)
+    VolumeSource MediaBackup,
+    IReadOnlyDictionary<string, PodResources>? Resources = null)
 {
     public const string DefaultDatabaseImage = "postgres:15";
     public const string DefaultDatabaseSize = "20Gi";
@@ -66,7 +67,8 @@ public sealed record ClusterTarget(
             target.Stack,
             replicaImage ?? k.ReplicaImage ?? NonEmpty(Environment.GetEnvironmentVariable(ReplicaImageVariable)) ?? DefaultReplicaImage,
             config.Source.DatabaseBackups,
-            config.Source.MediaBackup);
+            config.Source.MediaBackup,
+            k.Resources);
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -19,6 +19,11 @@ public sealed record KubernetesPlatformOptions
     /// <summary>How long pods may take to terminate when a workload is removed.</summary>
     public TimeSpan DeletionTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A pod Pending on an unbound claim fails after this; dynamic provisioning normally binds within seconds.</summary>
+    /// <summary>
+    /// A pod that cannot come into being fails the step after this: a Job or StatefulSet whose pod is refused
+    /// (FailedCreate: Pod Security, a quota, a webhook), or a pod that stays unschedulable (an unbound claim,
+    /// no node with room). Dynamic provisioning and autoscalers normally resolve theirs within seconds.
+    /// (The name is older than its wider meaning.)
+    /// </summary>
     public TimeSpan UnboundClaimGrace { get; init; } = TimeSpan.FromSeconds(30);
 }

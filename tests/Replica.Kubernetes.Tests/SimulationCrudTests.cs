@@ -31,7 +31,7 @@ public sealed class SimulationCrudTests : SimulatedNamespaceTest
     [Fact]
     public async Task Requests_without_the_token_are_refused_with_401()
     {
-        using var http = new HttpClient();
+        using var http = Cluster.CreateHttpClient(withToken: false);
         var response = await http.GetAsync(new Uri(Cluster.Server, "api/v1/namespaces"));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -35,6 +35,21 @@ public sealed class SimulationStatefulSetTests : SimulatedNamespaceTest
     }
 
     [Fact]
+    public async Task An_object_the_controller_cannot_handle_does_not_starve_the_others()
+    {
+        // Validation keeps such an object out of a real store; put one in behind the API server's back.
+        Cluster.Store.Create(Simulation.Store.ResourceTypes.StatefulSets, Ns, new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "apps/v1", ["kind"] = "StatefulSet",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "broken", ["namespace"] = Ns, ["uid"] = Guid.NewGuid().ToString() },
+        });
+        await Client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "img:1", replicas: 1), Ns);
+        await ClusterWaits.StatefulSetReady(Client, Ns, "stack", 1);
+        Assert.Contains(Cluster.Faults, f => f.Contains($"{Ns}/broken", StringComparison.Ordinal));
+        FaultsExpected = true;
+    }
+
+    [Fact]
     public async Task Deleting_a_StatefulSet_removes_its_pods()
     {
         await Client.AppsV1.CreateNamespacedStatefulSetAsync(Samples.StatefulSet("stack", "img:1", replicas: 1), Ns);

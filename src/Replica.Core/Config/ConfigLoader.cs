@@ -160,12 +160,42 @@ public static class ConfigLoader
         KubernetesTargetConfig? k8s = null;
         if (map.Map("kubernetes") is { } k)
         {
-            k.AllowOnly("context", "namespace", "storage_class", "replica_image");
-            k8s = new KubernetesTargetConfig(k.String("context"), k.RequiredString("namespace", "name the target's namespace"), k.String("storage_class"), k.String("replica_image"));
+            k.AllowOnly("context", "namespace", "storage_class", "replica_image", "resources");
+            k8s = new KubernetesTargetConfig(k.String("context"), k.RequiredString("namespace", "name the target's namespace"), k.String("storage_class"), k.String("replica_image"),
+                k.Map("resources") is { } r ? ReadResources(r) : null);
         }
         if (platform == PlatformNames.Kubernetes && k8s is null)
             throw map.Fail($"'{map.Path}.kubernetes' is missing", "give it { namespace: NAME } (and context, storage_class as needed)");
         return new TargetConfig(name, isProtected, platform, db, media, stack, k8s);
+    }
+
+    /// <summary>targets.X.kubernetes.resources.{database,workers,stack}.{requests,limits}.{cpu,memory,ephemeral-storage}: quantities as Kubernetes writes them.</summary>
+    private static IReadOnlyDictionary<string, PodResources> ReadResources(YamlMap map)
+    {
+        map.AllowOnly(PodResources.Pods);
+        var result = new Dictionary<string, PodResources>(StringComparer.Ordinal);
+        foreach (var pod in PodResources.Pods)
+        {
+            if (map.Map(pod) is not { } p) continue;
+            p.AllowOnly("requests", "limits");
+            result[pod] = new PodResources(Quantities(p.Map("requests")), Quantities(p.Map("limits")));
+        }
+        return result;
+    }
+
+    private static IReadOnlyDictionary<string, string> Quantities(YamlMap? map)
+    {
+        if (map is null) return new Dictionary<string, string>();
+        map.AllowOnly("cpu", "memory", "ephemeral-storage");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, node) in map.Entries)
+        {
+            var value = map.String(key) ?? "";
+            if (!PodResources.IsQuantity(value))
+                throw map.Error(node, $"'{map.Qualify(key)}' is '{value}', not a Kubernetes quantity", "write it like 500m, 2, 512Mi or 4Gi (no space)");
+            result[key] = value;
+        }
+        return result;
     }
 }
 

@@ -59,7 +59,19 @@ public sealed record StackConfig(
     IReadOnlyList<string>? EnvFromSecrets = null);
 
 /// <param name="ReplicaImage">the image the platform's worker Jobs run (default: $REPLICA_IMAGE, else replica:latest).</param>
-public sealed record KubernetesTargetConfig(string? Context, string Namespace, string? StorageClass, string? ReplicaImage = null);
+/// <param name="Resources">requests and limits by pod ("database", "workers", "stack"); null: none set.</param>
+public sealed record KubernetesTargetConfig(string? Context, string Namespace, string? StorageClass, string? ReplicaImage = null,
+    IReadOnlyDictionary<string, PodResources>? Resources = null);
+
+/// <summary>A pod's resource requests and limits (cpu, memory, ephemeral-storage), as quantities such as 500m or 4Gi.</summary>
+public sealed record PodResources(IReadOnlyDictionary<string, string> Requests, IReadOnlyDictionary<string, string> Limits)
+{
+    public static readonly string[] Pods = ["database", "workers", "stack"];
+
+    /// <summary>Kubernetes' quantity syntax: a number with an optional SI or binary suffix or exponent, no spaces.</summary>
+    public static bool IsQuantity(string value) =>
+        System.Text.RegularExpressions.Regex.IsMatch(value, @"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$");
+}
 
 public static class PlatformNames
 {

@@ -49,6 +49,8 @@ public static class DatabaseManifests
     {
         return Workloads.SingleReplica(ObjectNames.Database, t, run, Components.Database, new V1PodSpec
         {
+            // The image's postgres account; fsGroup makes a fresh claim writable for it, so initdb needs no root.
+            SecurityContext = RestrictedPods.Pod(RestrictedPods.PostgresUser),
             Containers =
             [
                 new V1Container
@@ -63,7 +65,15 @@ public static class DatabaseManifests
                         // A subfolder: the volume's root may hold lost+found, which initdb refuses.
                         new V1EnvVar { Name = "PGDATA", Value = "/var/lib/postgresql/data/pgdata" },
                     ],
-                    VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" }],
+                    VolumeMounts =
+                    [
+                        new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" },
+                        // The server's socket and lock files, and the entrypoint's temporary files, on a read-only image.
+                        new V1VolumeMount { Name = "run", MountPath = "/var/run/postgresql" },
+                        new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
+                    ],
+                    SecurityContext = RestrictedPods.Container(readOnlyRoot: true),
+                    Resources = PodResourceLimits.For(t, PodResourceLimits.Database),
                     // TCP on 127.0.0.1: the image's init phase listens on the socket only, so this is Ready once the real server runs.
                     ReadinessProbe = new V1Probe
                     {
@@ -76,6 +86,8 @@ public static class DatabaseManifests
             Volumes =
             [
                 new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ObjectNames.DatabaseClaim(run) } },
+                RestrictedPods.Scratch("run"),
+                RestrictedPods.Scratch("tmp"),
             ],
         });
     }

@@ -15,6 +15,10 @@ public static class StackManifests
             envFrom.Add(new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = secret } });
         return Workloads.SingleReplica(ObjectNames.Stack, t, run, Components.Stack, new V1PodSpec
         {
+            // Production's image runs as its own user, which must not be root; what it writes is not known, so its root stays writable.
+            SecurityContext = RestrictedPods.Pod(user: null),
+            // The stack reads the restored database, not an empty server.
+            InitContainers = [DatabaseWait.For(t, t.DatabaseName)],
             Containers =
             [
                 new V1Container
@@ -32,6 +36,8 @@ public static class StackManifests
                     ],
                     VolumeMounts = [new V1VolumeMount { Name = "media", MountPath = ClusterTarget.MediaMount }],
                     ReadinessProbe = Readiness(stack.ReadyPath, port),
+                    SecurityContext = RestrictedPods.Container(readOnlyRoot: false),
+                    Resources = PodResourceLimits.For(t, PodResourceLimits.Stack),
                 },
             ],
             Volumes =

@@ -10,7 +10,8 @@ namespace Replica.Kubernetes.Manifests;
 public static class WorkerJobs
 {
     public const string Container = "worker";
-    public const long RunAsUser = 10001; // the replica image's non-root user (see Dockerfile)
+    public const long RunAsUser = RestrictedPods.ReplicaUser;
+    private const string Scratch = "tmp";
 
     public static V1Job Restore(ClusterTarget t, string run, string backupPathInPod)
     {
@@ -26,7 +27,7 @@ public static class WorkerJobs
             "--owner", t.DatabaseOwner,
             "--json",
         };
-        return Job(t, run, name, Components.Restore, args,
+        return Job(t, run, name, Components.Restore, args, waitForDatabase: true,
             env: [new V1EnvVar { Name = "PGPASSWORD", ValueFrom = DatabaseManifests.FromSecret(DatabaseManifests.PasswordKey) }],
             mounts: [new V1VolumeMount { Name = "backups", MountPath = ClusterTarget.BackupsMount, ReadOnlyProperty = true }],
             volumes: [SourceVolumes.ReadOnly("backups", t.DatabaseBackups, t.Namespace, "database backups")]);
@@ -36,7 +37,7 @@ public static class WorkerJobs
     {
         var name = ObjectNames.SyncMediaJob(run);
         string[] args = ["worker", "sync-media", "--source", ClusterTarget.MediaSourceMount, "--dest", ClusterTarget.MediaMount, "--json"];
-        return Job(t, run, name, Components.SyncMedia, args, env: [],
+        return Job(t, run, name, Components.SyncMedia, args, waitForDatabase: false, env: [],
             mounts:
             [
                 new V1VolumeMount { Name = "media-backup", MountPath = ClusterTarget.MediaSourceMount, ReadOnlyProperty = true },
@@ -52,12 +53,12 @@ public static class WorkerJobs
     public static V1Job ListBackups(ClusterTarget t, string run)
     {
         string[] args = ["worker", "list-backups", "--root", ClusterTarget.BackupsMount, "--json"];
-        return Job(t, run, ObjectNames.ListBackupsJob(run), Components.ListBackups, args, env: [],
+        return Job(t, run, ObjectNames.ListBackupsJob(run), Components.ListBackups, args, waitForDatabase: false, env: [],
             mounts: [new V1VolumeMount { Name = "backups", MountPath = ClusterTarget.BackupsMount, ReadOnlyProperty = true }],
             volumes: [SourceVolumes.ReadOnly("backups", t.DatabaseBackups, t.Namespace, "database backups")]);
     }
 
-    private static V1Job Job(ClusterTarget t, string run, string name, string component, IList<string> args,
+    private static V1Job Job(ClusterTarget t, string run, string name, string component, IList<string> args, bool waitForDatabase,
         IList<V1EnvVar> env, IList<V1VolumeMount> mounts, IList<V1Volume> volumes)
     {
         var labels = ReplicaLabels.For(t.Name, run, component);
@@ -77,7 +78,8 @@ public static class WorkerJobs
                     Spec = new V1PodSpec
                     {
                         RestartPolicy = "Never",
-                        SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = RunAsUser, RunAsGroup = RunAsUser, FsGroup = RunAsUser },
+                        SecurityContext = RestrictedPods.Pod(RunAsUser),
+                        InitContainers = waitForDatabase ? [DatabaseWait.For(t)] : null,
                         Containers =
                         [
                             new V1Container
@@ -89,10 +91,13 @@ public static class WorkerJobs
                                 Command = ["replica"],
                                 Args = args,
                                 Env = env.Count == 0 ? null : env,
-                                VolumeMounts = mounts,
+                                VolumeMounts = [.. mounts, new V1VolumeMount { Name = Scratch, MountPath = "/tmp" }],
+                                SecurityContext = RestrictedPods.Container(readOnlyRoot: true),
+                                Resources = PodResourceLimits.For(t, PodResourceLimits.Workers),
                             },
                         ],
-                        Volumes = volumes,
+                        // The worker writes only to its volumes; .NET may still want a temporary folder.
+                        Volumes = [.. volumes, RestrictedPods.Scratch(Scratch)],
                     },
                 },
             },

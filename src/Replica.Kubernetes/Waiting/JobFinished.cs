@@ -17,16 +17,18 @@ public static class JobFinished
         var wait = new ChangeWait();
         await using var jobs = new ObjectWatch<V1Job>(WatchedKinds.Jobs(k, ns), selector, wait.Changed, ct);
         await using var pods = new ObjectWatch<V1Pod>(WatchedKinds.Pods(k, ns), selector, wait.Changed, ct);
+        await using var events = new ObjectWatch<Corev1Event>(WatchedKinds.Events(k, ns), $"involvedObject.name={job}", wait.Changed, ct);
         var pending = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        await wait.UntilAsync(() => Check(job, jobs, pods, pending, unboundGrace), () => jobs.Failure ?? pods.Failure,
+        var creation = new CreationFailures(unboundGrace);
+        await wait.UntilAsync(() => Check(job, jobs, pods, events, pending, creation, unboundGrace), () => jobs.Failure ?? pods.Failure ?? events.Failure,
             timeout, $"Job {job}", progress, ct);
         return LatestPod(pods)?.Metadata.Name;
     }
 
-    private static WaitCheck Check(string name, ObjectWatch<V1Job> jobs, ObjectWatch<V1Pod> pods,
-        Dictionary<string, DateTimeOffset> pending, TimeSpan grace)
+    private static WaitCheck Check(string name, ObjectWatch<V1Job> jobs, ObjectWatch<V1Pod> pods, ObjectWatch<Corev1Event> events,
+        Dictionary<string, DateTimeOffset> pending, CreationFailures creation, TimeSpan grace)
     {
-        if (!jobs.Listed || !pods.Listed) return new WaitCheck.Waiting("listing the Job and its pods");
+        if (!jobs.Listed || !pods.Listed || !events.Listed) return new WaitCheck.Waiting("listing the Job, its pods and its events");
         var job = jobs.Objects.FirstOrDefault(j => j.Metadata.Name == name);
         var pod = LatestPod(pods);
         var podName = pod?.Metadata.Name;
@@ -36,7 +38,10 @@ public static class JobFinished
             return new WaitCheck.Stuck($"Job {name} failed: {failed.Reason}{(string.IsNullOrEmpty(failed.Message) ? "" : $" ({failed.Message})")}{ExitOf(pod)}", podName, WorkerJobs.Container);
         if (conditions.Any(c => c.Type == "Complete" && c.Status == "True") || job.Status?.Succeeded >= 1)
             return WaitCheck.Finished;
-        if (pod is null) return new WaitCheck.Waiting("no pod yet");
+        if (creation.Find("Job", job, events.Objects, hasPod: pod is not null, DateTimeOffset.UtcNow) is { } refused)
+            return new WaitCheck.Stuck(refused, null, null);
+        if (pod is null)
+            return new WaitCheck.Waiting(CreationFailures.Pending(job, events.Objects) is { } why ? $"no pod yet (FailedCreate: {why})" : "no pod yet");
         if (pod.Status?.Phase == "Failed")
             return new WaitCheck.Stuck($"Job {name}'s pod {podName} failed{ExitOf(pod)}", podName, WorkerJobs.Container);
         if (PodTroubles.Find(pod, DateTimeOffset.UtcNow, pending, grace) is { } trouble)

@@ -38,11 +38,10 @@ public static class PodTroubles
             // A claim that does not exist never appears; an unbound one may still be provisioned, so it gets a grace period.
             if (why.Contains("not found", StringComparison.OrdinalIgnoreCase))
                 return new PodTrouble(name, "Unschedulable", why);
-            if (why.Contains("unbound", StringComparison.OrdinalIgnoreCase) || why.Contains("PersistentVolumeClaim", StringComparison.OrdinalIgnoreCase))
-            {
-                if (!pendingSince.TryGetValue(name, out var since)) pendingSince[name] = since = now;
-                if (now - since >= unboundGrace) return new PodTrouble(name, "Unschedulable", why);
-            }
+            // Anything else (an unbound claim, no node with room, a taint, an affinity) may clear up within
+            // moments, as a provisioner binds or an autoscaler adds a node; still so after the grace period, it is the failure.
+            if (!pendingSince.TryGetValue(name, out var since)) pendingSince[name] = since = now;
+            if (now - since >= unboundGrace) return new PodTrouble(name, "Unschedulable", why);
         }
         else pendingSince.Remove(name);
         return null;

@@ -20,6 +20,15 @@ public static class WatchedKinds
         async (selector, ct) => { var l = await k.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
         (selector, rv, ct) => k.CoreV1.WatchListNamespacedPodAsync(ns, labelSelector: selector, resourceVersion: rv, timeoutSeconds: WatchSeconds, cancellationToken: ct));
 
+    public static WatchedKind<V1StatefulSet> StatefulSets(IKubernetes k, string ns) => new("StatefulSet",
+        async (selector, ct) => { var l = await k.AppsV1.ListNamespacedStatefulSetAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
+        (selector, rv, ct) => k.AppsV1.WatchListNamespacedStatefulSetAsync(ns, labelSelector: selector, resourceVersion: rv, timeoutSeconds: WatchSeconds, cancellationToken: ct));
+
+    /// <summary>Events carry no labels: their selector is a field selector such as involvedObject.name=NAME.</summary>
+    public static WatchedKind<Corev1Event> Events(IKubernetes k, string ns) => new("Event",
+        async (fields, ct) => { var l = await k.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: fields, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
+        (fields, rv, ct) => k.CoreV1.WatchListNamespacedEventAsync(ns, fieldSelector: fields, resourceVersion: rv, timeoutSeconds: WatchSeconds, cancellationToken: ct));
+
     public static WatchedKind<V1Job> Jobs(IKubernetes k, string ns) => new("Job",
         async (selector, ct) => { var l = await k.BatchV1.ListNamespacedJobAsync(ns, labelSelector: selector, cancellationToken: ct); return (l.Items, l.Metadata?.ResourceVersion); },
         (selector, rv, ct) => k.BatchV1.WatchListNamespacedJobAsync(ns, labelSelector: selector, resourceVersion: rv, timeoutSeconds: WatchSeconds, cancellationToken: ct));

@@ -14,10 +14,14 @@ public static class WorkloadReady
     {
         var wait = new ChangeWait();
         await using var pods = new ObjectWatch<V1Pod>(WatchedKinds.Pods(k, ns), podSelector, wait.Changed, ct);
+        // The StatefulSet carries the pods' labels; its FailedCreate events say why no pod appears.
+        await using var sets = new ObjectWatch<V1StatefulSet>(WatchedKinds.StatefulSets(k, ns), podSelector, wait.Changed, ct);
+        await using var events = new ObjectWatch<Corev1Event>(WatchedKinds.Events(k, ns), "involvedObject.kind=StatefulSet", wait.Changed, ct);
         var pending = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var creation = new CreationFailures(unboundGrace);
         try
         {
-            await wait.UntilAsync(() => Check(pods, pending, unboundGrace), () => pods.Failure, timeout, what, progress, ct);
+            await wait.UntilAsync(() => Check(pods, sets, events, pending, creation, unboundGrace), () => pods.Failure ?? sets.Failure ?? events.Failure, timeout, what, progress, ct);
         }
         catch (WaitFailedException e)
         {
@@ -25,18 +29,26 @@ public static class WorkloadReady
         }
     }
 
-    private static WaitCheck Check(ObjectWatch<V1Pod> pods, Dictionary<string, DateTimeOffset> pending, TimeSpan grace)
+    private static WaitCheck Check(ObjectWatch<V1Pod> pods, ObjectWatch<V1StatefulSet> sets, ObjectWatch<Corev1Event> events,
+        Dictionary<string, DateTimeOffset> pending, CreationFailures creation, TimeSpan grace)
     {
-        if (!pods.Listed) return new WaitCheck.Waiting("listing pods");
+        if (!pods.Listed || !sets.Listed || !events.Listed) return new WaitCheck.Waiting("listing pods, their StatefulSet and its events");
         var now = DateTimeOffset.UtcNow;
         var current = pods.Objects.Where(p => p.Metadata.DeletionTimestamp is null).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+        foreach (var set in sets.Objects.Where(s => s.Metadata.DeletionTimestamp is null))
+        {
+            var hasPod = current.Any(p => p.Metadata.OwnerReferences?.Any(o => o.Uid == set.Metadata.Uid) == true);
+            if (creation.Find("StatefulSet", set, events.Objects, hasPod, now) is { } refused) return new WaitCheck.Stuck(refused, null, null);
+        }
         foreach (var pod in current)
         {
             if (PodTroubles.IsReady(pod)) return WaitCheck.Finished;
             if (PodTroubles.Find(pod, now, pending, grace) is { } trouble)
                 return new WaitCheck.Stuck(trouble.ToString(), pod.Metadata.Name, FirstContainer(pod));
         }
-        if (current.Count == 0) return new WaitCheck.Waiting("no pod yet");
+        if (current.Count == 0)
+            return new WaitCheck.Waiting(sets.Objects.Select(s => CreationFailures.Pending(s, events.Objects)).FirstOrDefault(m => m is not null) is { } why
+                ? $"no pod yet (FailedCreate: {why})" : "no pod yet");
         var p = current[0];
         return new WaitCheck.Waiting($"pod {p.Metadata.Name} {Describe(p)}", p.Metadata.Name, FirstContainer(p));
     }

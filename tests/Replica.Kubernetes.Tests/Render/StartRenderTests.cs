@@ -53,7 +53,10 @@ public sealed class StartRenderTests : IDisposable
         {
             var pod = job.Spec.Template.Spec;
             foreach (var v in pod.Volumes.Where(v => v.Nfs is not null)) Assert.True(v.Nfs.ReadOnlyProperty);
-            foreach (var m in pod.Containers[0].VolumeMounts.Where(m => m.Name != "media")) Assert.True(m.ReadOnlyProperty);
+            // Scratch folders (emptyDir, the pod's own /tmp) are writable; every other mount but the media claim is read-only.
+            var scratch = pod.Volumes.Where(v => v.EmptyDir is not null).Select(v => v.Name).ToHashSet();
+            Assert.NotEmpty(scratch);
+            foreach (var m in pod.Containers[0].VolumeMounts.Where(m => m.Name != "media" && !scratch.Contains(m.Name))) Assert.True(m.ReadOnlyProperty);
             Assert.Equal(0, job.Spec.BackoffLimit);
             Assert.True(pod.SecurityContext.RunAsNonRoot);
         }

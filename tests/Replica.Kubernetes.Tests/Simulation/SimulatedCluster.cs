@@ -57,7 +57,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         // as root) must be able to reach their volume folders below the root.
         File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
         _folders = new VolumeFolders(Root);
-        var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass));
+        var operations = new ResourceOperations(Store, new Defaults(DefaultStorageClass), Rules);
         var events = new EventRecorder(Store);
         var logs = new PodLogBook();
         _endpoint = new ApiEndpoint(operations, Store, logs, Rules, _faults, Token, _shutdown.Token);
@@ -86,9 +86,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts a simulated cluster with the namespaces a fresh cluster has (default, kube-system).
-    /// <paramref name="https"/> serves TLS with a self-signed certificate that the kubeconfig trusts, as a real cluster would.
+    /// <paramref name="https"/> (the default) serves TLS with a self-signed certificate made at start that the kubeconfig trusts, as a real cluster would; false serves plain HTTP.
     /// </summary>
-    public static async Task<SimulatedCluster> StartAsync(string? root = null, bool https = false)
+    public static async Task<SimulatedCluster> StartAsync(string? root = null, bool https = true)
     {
         var cluster = new SimulatedCluster(root, https);
         await cluster._app.StartAsync();
@@ -115,6 +115,25 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var path = Path.Combine(Root, $"kubeconfig-{contextName}");
         WriteKubeconfig(path, contextName);
         return new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, contextName));
+    }
+
+    /// <summary>A plain HTTP client that trusts this simulation's certificate (and only it), with or without the bearer token.</summary>
+    public HttpClient CreateHttpClient(bool withToken = true)
+    {
+        var handler = new HttpClientHandler();
+        if (Certificate is { } ca)
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null) return false;
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(certificate);
+            };
+        var http = new HttpClient(handler) { BaseAddress = Server };
+        if (withToken) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
     }
 
     // ---- the world around the API server ----------------------------------------------------
@@ -147,6 +166,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// </summary>
     public void OnPodStart(Func<SimulatedPod, bool> match, Func<SimulatedPod, CancellationToken, Task<IAsyncDisposable?>> start) =>
         Rules.OnPodStart(new PodStartRule(match, start));
+
+    /// <summary>Pods whose name starts with <paramref name="namePrefix"/> are refused by a validating admission webhook (400, "admission webhook … denied the request: …"); their controllers record FailedCreate.</summary>
+    public void DenyPods(string namePrefix, string webhook, string message) => Rules.DenyPods(namePrefix, webhook, message);
 
     /// <summary>Writes in this namespace are refused with 403 Forbidden, as under a read-only Role (production's namespace).</summary>
     public void ReadOnlyNamespace(string ns) => Rules.ReadOnlyNamespace(ns);

@@ -16,6 +16,17 @@ public static class SimulatedPostgres
 
     private static async Task<IAsyncDisposable?> StartAsync(SimulatedPod pod, CancellationToken ct)
     {
+        var instance = await StartServerAsync(pod, ct);
+        pod.Serve("127.0.0.1", instance.Port);
+        return new Running(instance);
+    }
+
+    /// <summary>
+    /// The image's start-up for this pod: a new server on a fresh volume, the existing one on a volume
+    /// that holds one (a restarted pod finds its data). The caller serves it and stops it with the pod.
+    /// </summary>
+    public static async Task<PostgresInstance> StartServerAsync(SimulatedPod pod, CancellationToken ct)
+    {
         var password = pod.Environment.GetValueOrDefault("POSTGRES_PASSWORD");
         if (string.IsNullOrEmpty(password))
             throw new InvalidOperationException("Error: Database is uninitialized and superuser password is not specified (POSTGRES_PASSWORD).");
@@ -40,8 +51,7 @@ public static class SimulatedPostgres
                 await CreateDatabaseAsync(instance, database, ct);
         }
         pod.Log($"database system is ready to accept connections (simulation: a real PostgreSQL on 127.0.0.1:{instance.Port}, data in {dataDir})");
-        pod.Serve("127.0.0.1", instance.Port);
-        return new Running(instance);
+        return instance;
     }
 
     private static async Task CreateDatabaseAsync(PostgresInstance instance, string database, CancellationToken ct)

@@ -21,6 +21,12 @@ public sealed class SimulationRules
 
     /// <summary>Writes in this namespace are refused with 403, as for a client whose Role there only reads.</summary>
     public void ReadOnlyNamespace(string ns) => _readOnlyNamespaces[ns] = true;
+
+    private readonly ConcurrentDictionary<string, (string Webhook, string Message)> _deniedPods = new(StringComparer.Ordinal);
+    /// <summary>Pods whose name starts with this prefix are denied by a validating admission webhook.</summary>
+    public void DenyPods(string namePrefix, string webhook, string message) => _deniedPods[namePrefix] = (webhook, message);
+    public (string Webhook, string Message)? PodDenial(string podName) =>
+        _deniedPods.FirstOrDefault(d => podName.StartsWith(d.Key, StringComparison.Ordinal)) is { Key: not null } d ? d.Value : null;
     public bool IsReadOnly(string? ns) => ns is not null && _readOnlyNamespaces.ContainsKey(ns);
 
     public void FailImagePull(string image) => _unpullable[image] = true;

@@ -110,6 +110,37 @@ public sealed class SimulatedStaging : IAsyncDisposable
         Store = new RunStore(Config.StateDirectory);
     }
 
+    /// <summary>
+    /// Creates the target's namespace with these labels (an operator's namespace, e.g. with a Pod
+    /// Security level) and serves the backups from claims in it instead of NFS exports: under
+    /// Pod Security `restricted` a pod may not mount an `nfs:` volume, only a claim (bound to the export by a PersistentVolume).
+    /// </summary>
+    public async Task UseOwnNamespaceWithClaimSourcesAsync(IDictionary<string, string> labels)
+    {
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace, Labels = labels } });
+        foreach (var (claim, samples) in new[] { ("db-backups", DatabaseBackups), ("media-backup", MediaBackup) })
+        {
+            await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+            {
+                Metadata = new V1ObjectMeta { Name = claim },
+                Spec = new V1PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadOnlyMany"],
+                    Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+                },
+            }, Namespace);
+            var folder = await Simulation.Eventually.Get(() => Task.FromResult(Cluster.VolumePath(Namespace, claim)), Directory.Exists, $"claim {claim} bound");
+            RepoPaths.CopyTree(samples, folder);
+        }
+        var path = Path.Combine(Folder, "replica.yaml");
+        File.WriteAllText(path, File.ReadAllText(path)
+            .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/db-replica }} }}", "{ pvc: db-backups }")
+            .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/media-replica }} }}", "{ pvc: media-backup }"));
+        Config = ConfigLoader.LoadFile(path);
+        Store = new RunStore(Config.StateDirectory);
+        _seedRequests = Cluster.Requests.Count;
+    }
+
     private async Task SeedProductionAsync()
     {
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ProductionNamespace } });
@@ -140,16 +171,15 @@ public sealed class SimulatedStaging : IAsyncDisposable
 
     /// <summary>
     /// The database pod is a real PostgreSQL server in the database claim's folder, with the password
-    /// from the pod's Secret (like the simulation's RunPostgres, but keeping the instance for assertions).
+    /// from the pod's Secret (the simulation's RunPostgres start-up, keeping the instance for assertions).
     /// </summary>
     private void PlayDatabasePods() => Cluster.OnPodStart(
         pod => pod.Labels.TryGetValue("replica/component", out var c) && c == "database",
         async (pod, ct) =>
         {
             if (DatabaseGate is { } gate) await gate.Task.WaitAsync(ct);
-            var data = Path.Combine(pod.MountFolder("/var/lib/postgresql/data"), "pgdata");
-            var options = new PostgresInstanceOptions(data, PostgresInstance.FindFreePort(), pod.Environment["POSTGRES_USER"], pod.Environment["POSTGRES_PASSWORD"]);
-            var instance = await PostgresInstance.CreateAsync(options, ct);
+            // As the image does: a fresh volume gets a new server, a restarted pod finds its data.
+            var instance = await SimulatedPostgres.StartServerAsync(pod, ct);
             lock (Databases) Databases.Add(instance);
             pod.Serve("127.0.0.1", instance.Port);
             return new Stopper(async () => await instance.StopAsync(CancellationToken.None));

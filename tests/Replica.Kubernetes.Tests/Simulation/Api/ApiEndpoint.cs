@@ -66,8 +66,10 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
         var request = http.Request;
         if ((string?)request.Headers.Authorization != $"Bearer {bearerToken}")
             throw new ApiException(401, "Unauthorized", "Unauthorized");
-        if (request.Path == "/version")
-            return await WriteJsonAsync(http, 200, new JsonObject { ["major"] = "1", ["minor"] = "33", ["gitVersion"] = "v1.33.0-simulation", ["platform"] = "linux/amd64" });
+        if (request.Method == "GET" && OpenApi.For(request.Path.Value ?? "") is { } openApi)
+            return await WriteJsonAsync(http, 200, openApi);
+        if (request.Method == "GET" && Discovery.For(request.Path.Value ?? "", new Uri($"{request.Scheme}://{request.Host}")) is { } discovery)
+            return await WriteJsonAsync(http, 200, discovery);
         if (route is null)
         {
             http.Response.StatusCode = 404;
@@ -79,6 +81,8 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
         string? Query(string name) => request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
         var ns = route.Namespace ?? "";
         var dryRun = Query("dryRun") == "All";
+        var strict = Query("fieldValidation") == "Strict";
+        NegotiateJson(request);
         var watch = Query("watch") is "true" or "1";
         var type = route.Type;
 
@@ -117,12 +121,12 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
                 return await WriteJsonAsync(http, 200, operations.Get(type, ns, route.Name));
             case "POST" when route.Name is null:
                 if (type.Namespaced && route.Namespace is null) throw ApiException.MethodNotAllowed("POST", type);
-                return await WriteJsonAsync(http, 201, operations.Create(type, ns, await ReadObjectAsync(request), dryRun));
+                return await WriteJsonAsync(http, 201, operations.Create(type, ns, await ReadObjectAsync(request), dryRun, strict));
             case "PUT" when route.Name is not null:
-                return await WriteJsonAsync(http, 200, operations.Replace(type, ns, route.Name, await ReadObjectAsync(request), statusOnly, dryRun));
+                return await WriteJsonAsync(http, 200, operations.Replace(type, ns, route.Name, await ReadObjectAsync(request), statusOnly, dryRun, strict));
             case "PATCH" when route.Name is not null:
                 var existed = store.Get(type, ns, route.Name) is not null;
-                var patched = operations.Patch(type, ns, route.Name, request.ContentType ?? "", await ReadNodeAsync(request), statusOnly, dryRun, Query("fieldManager"));
+                var patched = operations.Patch(type, ns, route.Name, request.ContentType ?? "", await ReadNodeAsync(request), statusOnly, dryRun, Query("fieldManager"), strict);
                 return await WriteJsonAsync(http, existed ? 200 : 201, patched);
             case "DELETE" when route.Name is not null:
                 var (deleteCode, answer) = operations.Delete(type, ns, route.Name, DeleteOptions.From(Query, await ReadOptionalObjectAsync(request)));
@@ -150,12 +154,27 @@ public sealed class ApiEndpoint(ResourceOperations operations, ObjectStore store
             new JsonObject { ["name"] = route.Name, ["group"] = type.Group, ["kind"] = type.Plural });
     }
 
+    /// <summary>
+    /// This server speaks JSON (and reads YAML): a protobuf body is 415 and a request accepting only
+    /// protobuf is 406, as a real server answers a media type it does not serve, so clients fall back to JSON.
+    /// </summary>
+    private static void NegotiateJson(HttpRequest request)
+    {
+        var contentType = request.ContentType ?? "";
+        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+        var accept = (string?)request.Headers.Accept ?? "";
+        if (accept.Length > 0 && !accept.Split(',').Any(a => a.Trim() is var m && (m.StartsWith("application/json", StringComparison.Ordinal) || m.StartsWith("*/*", StringComparison.Ordinal) || m.StartsWith("application/*", StringComparison.Ordinal) || m.StartsWith("application/yaml", StringComparison.Ordinal))))
+            throw new ApiException(406, "NotAcceptable", $"only the following media types are accepted: application/json, application/yaml");
+    }
+
     private static async Task<JsonNode?> ReadNodeAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if ((request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.Ordinal))
+        if ((request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.Ordinal)
+            || (request.ContentType ?? "").StartsWith("application/yaml", StringComparison.Ordinal))
         {
             try { return JsonNode.Parse(text); }
             catch (JsonException) { return YamlToJson.Convert(text); }

@@ -69,6 +69,18 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
         return new(422, "Invalid", $"{kind} \"{name}\" is invalid: {field}: {problem}", details);
     }
 
+    /// <summary>Every cause at once, as the real server reports a failed validation: `Kind "name" is invalid: [a: …, b: …]`.</summary>
+    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<Cause> causes)
+    {
+        var details = new JsonObject { ["name"] = name };
+        if (type.Group.Length > 0) details["group"] = type.Group;
+        details["kind"] = type.Kind;
+        details["causes"] = new JsonArray(causes.Select(c => (JsonNode)new JsonObject { ["reason"] = c.Reason, ["message"] = c.Message, ["field"] = c.Field }).ToArray());
+        var kind = type.Group.Length == 0 ? type.Kind : $"{type.Kind}.{type.Group}";
+        var list = causes.Select(c => $"{c.Field}: {c.Message}").ToList();
+        return new(422, "Invalid", $"{kind} \"{name}\" is invalid: {(list.Count == 1 ? list[0] : $"[{string.Join(", ", list)}]")}", details);
+    }
+
     public static ApiException MethodNotAllowed(string verb, ResourceType type) =>
         new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource ({verb} {type.QualifiedPlural})");
 

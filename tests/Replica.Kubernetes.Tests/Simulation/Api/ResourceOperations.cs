@@ -10,7 +10,7 @@ namespace Replica.Kubernetes.Tests.Simulation.Api;
 /// system metadata), optimistic concurrency, status subresources and deletion semantics
 /// (finalizers, graceful pod deletion, propagation policies).
 /// </summary>
-public sealed partial class ResourceOperations(ObjectStore store, Defaults defaults)
+public sealed partial class ResourceOperations(ObjectStore store, Defaults defaults, SimulationRules? rules = null)
 {
     public JsonObject Get(ResourceType type, string ns, string name) =>
         store.Get(type, ns, name) ?? throw ApiException.NotFound(type, name);
@@ -45,9 +45,11 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
 
     private static string Key(JsonObject o) => $"{o.Namespace()}/{o.Name()}";
 
-    public JsonObject Create(ResourceType type, string ns, JsonObject body, bool dryRun)
+    /// <param name="strictFields">fieldValidation=Strict: unknown fields are refused (400), not dropped.</param>
+    public JsonObject Create(ResourceType type, string ns, JsonObject body, bool dryRun, bool strictFields = false)
     {
         var obj = (JsonObject)body.DeepClone();
+        TypedSchema.Decode(type, obj, strictFields);
         var meta = obj.Metadata();
         if (type.Namespaced)
         {
@@ -78,6 +80,12 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
         if (type.Kind == "PersistentVolumeClaim") AddFinalizer(obj, "kubernetes.io/pvc-protection");
         defaults.OnCreate(type, obj);
         Validation.OnCreate(type, obj);
+        if (type.Kind == "Pod")
+        {
+            Admission.PodSecurityAdmission.OnCreate(store, ns, obj);
+            if (rules?.PodDenial(name) is var (webhook, message))
+                throw new ApiException(400, "BadRequest", $"admission webhook \"{webhook}\" denied the request: {message}");
+        }
         if (dryRun)
         {
             meta.Remove("uid");
@@ -86,7 +94,7 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
         return store.Create(type, ns, obj);
     }
 
-    public JsonObject Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, bool dryRun)
+    public JsonObject Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, bool dryRun, bool strictFields = false)
     {
         var bodyName = body.Name();
         if (bodyName is not null && bodyName != name)
@@ -96,10 +104,10 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
         {
             if (!string.IsNullOrEmpty(wanted) && wanted != current.ResourceVersion()) throw ApiException.Conflict(type, name);
             return (JsonObject)body.DeepClone();
-        }, statusOnly);
+        }, statusOnly, strictFields);
     }
 
-    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, JsonNode? patch, bool statusOnly, bool dryRun, string? fieldManager)
+    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, JsonNode? patch, bool statusOnly, bool dryRun, string? fieldManager, bool strictFields = false)
     {
         var mediaType = contentType.Split(';')[0].Trim();
         if (mediaType == "application/apply-patch+yaml")
@@ -112,7 +120,7 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
             {
                 var created = (JsonObject)applied.DeepClone();
                 created.Metadata()["name"] = name;
-                return Create(type, ns, created, dryRun);
+                return Create(type, ns, created, dryRun, strictFields);
             }
         }
         return Write(type, ns, name, dryRun, current =>
@@ -127,15 +135,16 @@ public sealed partial class ResourceOperations(ObjectStore store, Defaults defau
             var wanted = patched.ResourceVersion();
             if (!string.IsNullOrEmpty(wanted) && wanted != current.ResourceVersion()) throw ApiException.Conflict(type, name);
             return patched;
-        }, statusOnly);
+        }, statusOnly, strictFields);
     }
 
     /// <summary>PUT and PATCH share this: keep what clients may not change, then admit and store.</summary>
-    private JsonObject Write(ResourceType type, string ns, string name, bool dryRun, Func<JsonObject, JsonObject> change, bool statusOnly)
+    private JsonObject Write(ResourceType type, string ns, string name, bool dryRun, Func<JsonObject, JsonObject> change, bool statusOnly, bool strictFields = false)
     {
         JsonObject Admit(JsonObject current)
         {
             var updated = change((JsonObject)current.DeepClone());
+            TypedSchema.Decode(type, updated, strictFields);
             if (statusOnly)
             {
                 // The status subresource changes status and nothing else.

@@ -25,6 +25,7 @@ public static partial class Validation
     {
         var name = obj.Name()!;
         ValidateName(type, name);
+        if (FieldRules.Check(type, obj) is { Count: > 0 } causes) throw ApiException.Invalid(type, name, causes);
         switch (type.Kind)
         {
             case "Pod":
@@ -54,6 +55,7 @@ public static partial class Validation
     public static void OnUpdate(ResourceType type, JsonObject current, JsonObject updated)
     {
         var name = current.Name()!;
+        if (FieldRules.Check(type, updated) is { Count: > 0 } causes) throw ApiException.Invalid(type, name, causes);
         switch (type.Kind)
         {
             case "StatefulSet":

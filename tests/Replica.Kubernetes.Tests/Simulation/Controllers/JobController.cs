@@ -17,11 +17,15 @@ public sealed class JobController(ObjectStore store, ResourceOperations operatio
 
     public void Reconcile()
     {
+        var failures = new List<Exception>();
         foreach (var job in store.List(ResourceTypes.Jobs, null).Items)
         {
             if (PodState.IsDeleting(job)) continue;
-            ReconcileOne(job);
+            // One object the controller cannot handle must not starve the others (a real controller logs it and goes on).
+            try { ReconcileOne(job); }
+            catch (Exception e) { failures.Add(new InvalidOperationException($"{job.Namespace()}/{job.Name()}: {e.Message}", e)); }
         }
+        if (failures.Count > 0) throw new AggregateException(failures);
     }
 
     private void ReconcileOne(JsonObject job)
@@ -70,9 +74,9 @@ public sealed class JobController(ObjectStore store, ResourceOperations operatio
                 Condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods", now));
             events.Normal(ResourceTypes.Jobs, job, "Completed", "Job completed", Component);
         }
-        else if (active.Count == 0)
+        else if (active.Count == 0 && CreatePod(job) is { } created)
         {
-            active.Add(CreatePod(job));
+            active.Add(created);
         }
 
         status["active"] = active.Count;
@@ -86,7 +90,8 @@ public sealed class JobController(ObjectStore store, ResourceOperations operatio
         store.TryUpdate(ResourceTypes.Jobs, ns, job.Name()!, j => { j["status"] = status; return j; });
     }
 
-    private JsonObject CreatePod(JsonObject job)
+    /// <returns>null when the API server refused the pod (admission, validation): a FailedCreate event says why, as the real controller's does.</returns>
+    private JsonObject? CreatePod(JsonObject job)
     {
         var template = (JsonObject)(job["spec"]?["template"]?.DeepClone() ?? new JsonObject());
         var meta = template["metadata"] as JsonObject ?? new JsonObject();
@@ -104,7 +109,13 @@ public sealed class JobController(ObjectStore store, ResourceOperations operatio
             ["spec"] = template["spec"]?.DeepClone(),
         };
         if (pod["metadata"]!["annotations"] is null) pod.Metadata().Remove("annotations");
-        var created = operations.Create(ResourceTypes.Pods, job.Namespace()!, pod, dryRun: false);
+        JsonObject created;
+        try { created = operations.Create(ResourceTypes.Pods, job.Namespace()!, pod, dryRun: false); }
+        catch (ApiException e)
+        {
+            events.Warning(ResourceTypes.Jobs, job, "FailedCreate", $"Error creating: {e.Message}", Component);
+            return null;
+        }
         events.Normal(ResourceTypes.Jobs, job, "SuccessfulCreate", $"Created pod: {created.Name()}", Component);
         return created;
     }

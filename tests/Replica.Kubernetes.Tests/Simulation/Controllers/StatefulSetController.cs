@@ -18,11 +18,15 @@ public sealed class StatefulSetController(ObjectStore store, ResourceOperations 
 
     public void Reconcile()
     {
+        var failures = new List<Exception>();
         foreach (var sts in store.List(ResourceTypes.StatefulSets, null).Items)
         {
             if (PodState.IsDeleting(sts)) continue;
-            ReconcileOne(sts);
+            // One object the controller cannot handle must not starve the others (a real controller logs it and goes on).
+            try { ReconcileOne(sts); }
+            catch (Exception e) { failures.Add(new InvalidOperationException($"{sts.Namespace()}/{sts.Name()}: {e.Message}", e)); }
         }
+        if (failures.Count > 0) throw new AggregateException(failures);
     }
 
     private void ReconcileOne(JsonObject sts)
@@ -162,6 +166,7 @@ public sealed class StatefulSetController(ObjectStore store, ResourceOperations 
         catch (ApiException e) when (e.Code == 409) { }
         catch (ApiException e)
         {
+            // Refused by admission (Pod Security, a quota, a webhook) or invalid: the real controller's event, and no pod.
             events.Warning(ResourceTypes.StatefulSets, sts, "FailedCreate", $"create Pod {name} in StatefulSet {sts.Name()} failed error: {e.Message}", Component);
         }
     }

@@ -9,7 +9,10 @@ namespace Replica.Kubernetes.Tests.Simulation.Kubelet;
 /// </summary>
 public sealed class AddressRewriter
 {
-    private readonly List<(Regex Pattern, string Replacement)> _paths = new();
+    // One pattern for all mount paths, longest first, applied in one pass: a folder a path was
+    // rewritten to (say below /tmp) must not be rewritten again by another mount (/tmp).
+    private readonly Regex? _paths;
+    private readonly Dictionary<string, string> _folders = new(StringComparer.Ordinal);
     private readonly List<ServiceAddress> _services = new();
 
     /// <summary>A Service as pods see it (all its DNS names and ports) and where it really is.</summary>
@@ -20,9 +23,10 @@ public sealed class AddressRewriter
         foreach (var (mountPath, folder) in mounts.OrderByDescending(m => m.Key.Length))
         {
             var path = mountPath.TrimEnd('/');
-            if (path.Length == 0) continue;
-            _paths.Add((new Regex($@"(?<![\w./-]){Regex.Escape(path)}(?=$|/|[^\w.-])"), folder));
+            if (path.Length > 0) _folders.TryAdd(path, folder);
         }
+        if (_folders.Count > 0)
+            _paths = new Regex($@"(?<![\w./-])({string.Join('|', _folders.Keys.Select(Regex.Escape))})(?=$|/|[^\w.-])");
         _services.AddRange(services);
     }
 
@@ -31,8 +35,7 @@ public sealed class AddressRewriter
 
     public string Paths(string value)
     {
-        foreach (var (pattern, folder) in _paths) value = pattern.Replace(value, _ => folder);
-        return value;
+        return _paths is null ? value : _paths.Replace(value, m => _folders[m.Groups[1].Value]);
     }
 
     /// <summary>

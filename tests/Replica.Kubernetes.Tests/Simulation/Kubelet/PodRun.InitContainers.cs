@@ -4,8 +4,8 @@ using Replica.Kubernetes.Tests.Simulation.Store;
 namespace Replica.Kubernetes.Tests.Simulation.Kubelet;
 
 /// <summary>
-/// Init containers, one after the other before the pod's containers: `replica worker …` runs for
-/// real, a declared crash fails, anything else cannot be run here and counts as completed (its log
+/// Init containers, one after the other before the pod's containers: `replica worker …` and a
+/// `pg_isready` wait script (<see cref="DatabaseWaitScript"/>) run for real, a declared crash fails, anything else cannot be run here and counts as completed (its log
 /// says so). A failure fails the pod under restartPolicy Never, else the init container restarts
 /// with back-off, as kubelet does.
 /// </summary>
@@ -44,7 +44,8 @@ public sealed partial class PodRun
                 state.Run(ready: false);
                 Publish();
                 int exitCode;
-                try { exitCode = await ExecuteInitAsync(state, plan, log, stop); }
+                var spec = specs[i];
+                try { exitCode = await ExecuteInitAsync(state, plan, () => _ctx.Launch.Plan(CurrentPod(), spec, volumes), log, stop); }
                 finally { log.Finish(); }
                 state.Exit(exitCode);
                 Publish();
@@ -63,7 +64,7 @@ public sealed partial class PodRun
         return true;
     }
 
-    private async Task<int> ExecuteInitAsync(ContainerState state, LaunchPlan plan, ContainerLog log, CancellationToken stop)
+    private async Task<int> ExecuteInitAsync(ContainerState state, LaunchPlan plan, Func<LaunchPlan> replan, ContainerLog log, CancellationToken stop)
     {
         if (_ctx.Rules.Crash(state.Image) is { } crash)
         {
@@ -72,6 +73,8 @@ public sealed partial class PodRun
         }
         if (WorkerProcess.IsReplicaWorker(plan.Command))
             return await WorkerProcess.RunAsync(_ctx.ReplicaDll(), plan, log, () => Grace, stop);
+        if (DatabaseWaitScript.Matches(plan.Command))
+            return await DatabaseWaitScript.RunAsync(replan, log, () => Grace, Step, stop);
         log.Append($"simulation: init container \"{state.Name}\" ({state.Image}) cannot be run here and counts as completed; it asked for: "
                    + (plan.Command.Count == 0 ? "(the image's default entrypoint)" : string.Join(' ', plan.Command)));
         await Task.Delay(Step, stop);

@@ -38,7 +38,16 @@ public static class WorkerProcess
         start.ArgumentList.Add(replicaDll);
         foreach (var arg in plan.Command.Skip(1)) start.ArgumentList.Add(arg);
         foreach (var (name, value) in plan.Environment) start.Environment[name] = value;
+        return await RunAsync(start, log, grace, stop);
+    }
 
+    /// <summary>Runs a prepared process as a container: its output is the log, pod deletion sends SIGTERM then SIGKILL.</summary>
+    public static async Task<int> RunAsync(ProcessStartInfo start, ContainerLog log, Func<TimeSpan> grace, CancellationToken stop)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Append(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Append(e.Data); };
