@@ -57,16 +57,20 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         var folders = Folders(run.Target);
         var root = folders.InstanceRoot(instance);
         var record = new DatabaseRecord(PostgresInstance.FindFreePort(), Superuser, GeneratePassword(), run.Target.Database.Name);
-        // Recorded before it exists, so that whatever interrupts the creation, the next command finds and removes it.
-        record.Write(folders.RecordFile(instance));
-        Directory.CreateDirectory(root);
         try
         {
+            // Recorded before it exists, so that whatever interrupts the creation, the next command finds and removes it.
+            record.Write(folders.RecordFile(instance));
+            Directory.CreateDirectory(root);
             // It starts with bulk-load settings: nothing uses it before the restore hands it over durable.
             var server = await PostgresInstance.CreateAsync(Options(folders, instance, record) with { CreateForBulkLoad = true, PasswordFileDirectory = root }, run.Cancellation);
             run.Info($"new PostgreSQL instance {instance} on 127.0.0.1:{record.Port}, data in {folders.DataDirectory(instance)}" +
                      (folders.DatabaseRelocated ? $" (the server's account cannot enter {folders.Root}, so its volume lives under {TargetFolders.FallbackVolumes})" : "") +
                      (server.RunAsUser is { } user && Environment.IsPrivilegedProcess ? $" (server runs as the '{user}' account: PostgreSQL refuses to run as root)" : ""));
+        }
+        catch (IOException e) when (e.HResult == 28 || IsDiskFull(e.Message)) // ENOSPC writing the record or the password file
+        {
+            throw new ReplicaStepException(DiskFull.Describe(folders.Volumes, "the database volume", e.Message), e);
         }
         catch (PostgresInstanceException e)
         {

@@ -21,6 +21,7 @@ public static class WorkflowGuards
     public static string ChooseImageTag(string productionTag, string? requested)
     {
         if (requested is null || requested == productionTag) return productionTag;
+        EnsureImageTag(requested, "--image-tag");
         throw new RefusedException($"Image tag '{requested}' differs from production's '{productionTag}'; the database schema must match the code while replicating, so omit --image-tag (or give '{productionTag}') and use 'replica upgrade' afterwards.");
     }
 
@@ -54,7 +55,7 @@ public static class WorkflowGuards
         foreach (var f in canonical)
         {
             if (SystemFolder(f.Real) is { } system)
-                throw new RefusedException($"{f.Key} is {f.Path}{(f.Real != f.Path.TrimEnd('/') ? $" ({f.Real})" : "")}, {system}; replica must never write or mirror there, so give {f.Key} a folder of its own in replica.yaml.");
+                throw new RefusedException($"{f.Key} is {f.Path}{(f.Real != Path.TrimEndingDirectorySeparator(f.Path) ? $" ({f.Real})" : "")}, {system}; replica must never write or mirror there, so give {f.Key} a folder of its own in replica.yaml.");
         }
         for (var i = 0; i < canonical.Count; i++)
         for (var j = i + 1; j < canonical.Count; j++)
@@ -105,6 +106,7 @@ public static class WorkflowGuards
     internal static string Canonical(string path)
     {
         var full = Path.GetFullPath(path).TrimEnd('/');
+        if (full.Length == 0) return "/";
         var existing = full;
         var rest = new Stack<string>();
         while (!Directory.Exists(existing) && !File.Exists(existing))

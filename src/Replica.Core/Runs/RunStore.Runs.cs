@@ -19,9 +19,14 @@ public sealed partial class RunStore
         var id = $"{now.UtcDateTime:yyyyMMdd'T'HHmmss}-{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 2).ToLowerInvariant()}";
         var me = ProcessIdentity.Current;
         // A repair (what `status` does first) holds the lock for a moment only: wait for it rather than refuse.
-        for (var wait = 0; wait < 600 && LockHolder(target) is { Alive: true } h && h.RunId.StartsWith("repair-", StringComparison.Ordinal); wait++)
-            Thread.Sleep(100);
-        Write(c =>
+        for (var attempt = 0; ; attempt++)
+        {
+            try { TakeLock(); break; }
+            catch (TargetBusyException e) when (e.RunId.StartsWith("repair-", StringComparison.Ordinal) && attempt < 600) { Thread.Sleep(100); }
+        }
+        return new RunRecord(id, target, workflow, RunStatus.Running, now, null, parameters, null, launchedBy);
+
+        void TakeLock() => Write(c =>
         {
             if (Holder(c, target) is { } holder)
             {
@@ -36,7 +41,6 @@ public sealed partial class RunStore
             Execute(c, "INSERT INTO locks (target, run_id, pid, pid_start, host, acquired) VALUES ($t, $id, $pid, $ps, $h, $a)",
                 ("$t", target), ("$id", id), ("$pid", me.Pid), ("$ps", me.StartTicks), ("$h", Environment.MachineName), ("$a", Time(now)));
         });
-        return new RunRecord(id, target, workflow, RunStatus.Running, now, null, parameters, null, launchedBy);
     }
 
     /// <summary>

@@ -50,6 +50,8 @@ internal static class StoreSchema
 
     public static void Migrate(SqliteConnection c)
     {
+        // Up to date: nothing to write (a full state folder must not stop a command that only reads).
+        if (UserVersion(c) == Migrations.Length) return;
         using (var wal = c.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode=WAL;";

@@ -52,9 +52,12 @@ internal sealed class ServerTool(string binDirectory, UnixAccount account, bool 
         return output;
     }
 
+    /// <summary>The tool's own error line ("initdb: error: could not write …: No space left on device"), else its last line; its clean-up chatter after the error is not the reason.</summary>
     private static string? LastMeaningfulLine(string text)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? null : lines[^1];
+        if (lines.Length == 0) return null;
+        return lines.LastOrDefault(l => l.Contains("error:", StringComparison.Ordinal) || l.Contains("FATAL:", StringComparison.Ordinal)
+                                        || l.Contains("PANIC:", StringComparison.Ordinal)) ?? lines[^1];
     }
 }

@@ -84,6 +84,7 @@ public sealed class FaultedTarget : IAsyncDisposable
             Assert.True(run.Status == RunStatus.Failed, $"run {run.Id} is {run.Status} after kill -9; {why}");
             Assert.Contains("ended without finishing", run.Message);
         }
+        else if (signal == "none") Assert.True(run.Status == RunStatus.Failed, $"run {run.Id} is {run.Status}; {why}");
         else Assert.True(run.Status == RunStatus.Cancelled, $"run {run.Id} is {run.Status} after SIG{signal}: {run.Message}; {why}");
         Assert.NotNull(run.Ended);
         Assert.DoesNotContain(store.Steps(run.Id), st => st.Outcome == "running");

@@ -231,7 +231,7 @@ public class RefreshSafetyTests
         string sql;
         using (var gz = new GZipStream(File.OpenRead(good), CompressionMode.Decompress))
         using (var reader = new StreamReader(gz, Encoding.UTF8)) sql = reader.ReadToEnd();
-        var at = sql.IndexOf("\nCREATE TABLE", sql.Length / 3, StringComparison.Ordinal);
+        var at = sql.LastIndexOf("\nCOPY ", StringComparison.Ordinal); // after the schema, before the last table's rows
         sql = sql[..at] + "\nTHIS IS NOT SQL AT ALL;\n" + sql[at..];
         using var output = new GZipStream(File.Create(damaged), CompressionLevel.Fastest);
         output.Write(Encoding.UTF8.GetBytes(sql));
