@@ -46,7 +46,13 @@ public static class DamagedBackups
     /// <summary>The file's modification time; backups listed elsewhere (a cluster) match by name and size only.</summary>
     private static DateTimeOffset Modified(Backup backup)
     {
-        try { return File.Exists(backup.Path) ? new DateTimeOffset(File.GetLastWriteTimeUtc(backup.Path), TimeSpan.Zero) : DateTimeOffset.UnixEpoch; }
+        try
+        {
+            if (!File.Exists(backup.Path)) return DateTimeOffset.UnixEpoch;
+            // Whole milliseconds: what the run store keeps of a time.
+            var t = File.GetLastWriteTimeUtc(backup.Path);
+            return new DateTimeOffset(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return DateTimeOffset.UnixEpoch; }
     }
 }
