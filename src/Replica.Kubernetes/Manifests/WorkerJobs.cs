@@ -12,6 +12,7 @@ public static class WorkerJobs
     public const string Container = "worker";
     public const long RunAsUser = 10001; // the replica image's non-root user (see Dockerfile)
 
+    /// <param name="run">the run that made the database instance the Job restores into (reached through the instance's own Service).</param>
     public static V1Job Restore(ClusterTarget t, string run, string backupPathInPod)
     {
         var name = ObjectNames.RestoreJob(run);
@@ -19,7 +20,7 @@ public static class WorkerJobs
         {
             "worker", "restore-db",
             "--backup", backupPathInPod,
-            "--host", t.DatabaseHost,
+            "--host", ObjectNames.DatabaseInstance(run),
             "--port", ClusterTarget.DatabasePort.ToString(CultureInfo.InvariantCulture),
             "--user", ClusterTarget.DatabaseUser,
             "--database", t.DatabaseName,
