@@ -59,21 +59,24 @@ public sealed class FaultSuiteTests : IAsyncLifetime
     {
         var before = _s.Store.FindTarget("staging");
         using var p = ReplicaCli.Launch(_s, "simulation", null, workflow, "staging", "--config", Config);
+        var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        var seen = new List<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (await p.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            seen.Add(line);
-            if (line.EndsWith($" {step}: started", StringComparison.Ordinal)) break;
-        }
         var what = $"{workflow} interrupted (SIG{signal}) as '{step}' began";
-        Assert.True(seen.Any(l => l.EndsWith($" {step}: started", StringComparison.Ordinal)), $"{what}: the step never began\n{string.Join("\n", seen)}\n{await stderr}");
+        // The run store records a step as it begins (the console output is buffered when redirected).
+        var began = false;
+        for (var i = 0; i < 6000 && !p.HasExited && !began; i++)
+        {
+            began = _s.Store.LastRun("staging") is { Status: RunStatus.Running } r && r.Id != before?.LastRun
+                && _s.Store.Steps(r.Id).LastOrDefault() is { Outcome: "running" } s && s.Name == step;
+            if (!began) await Task.Delay(20);
+        }
+        Assert.True(began, $"{what}: the step never began\n{(p.HasExited ? await stdout : "")}");
         if (signal == "KILL") p.Kill();
         else using (var kill = Process.Start("kill", [$"-{signal}", p.Id.ToString()])!) await kill.WaitForExitAsync();
-        var rest = await p.StandardOutput.ReadToEndAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await p.WaitForExitAsync(timeout.Token);
-        var output = $"{what}\n{string.Join("\n", seen)}\n{rest}\n{await stderr}";
+        var rest = await stdout;
+        var output = $"{what}\n{rest}\n{await stderr}";
         if (signal != "KILL")
         {
             Assert.True(p.ExitCode == 1, $"exit {p.ExitCode}\n{output}");

@@ -52,7 +52,9 @@ public sealed class SideBySideTests : IAsyncLifetime
         Assert.DoesNotContain(writes, x => x.r.Method == "DELETE" && x.r.Resource is "services" or "secrets" && x.r.Name == ObjectNames.Database);
 
         Assert.Equal(ReplicaLabels.RunValue(second.RunId), await SelectedInstanceAsync());
-        Assert.Empty(await ObjectsOfRunAsync(first.RunId, Components.DatabaseAccess, Components.Media));
+        // What stays of the first run: the Secret and Service `database`, the media claim, the Service `stack` (the stack's address).
+        await Simulation.Eventually.True(async () => (await ObjectsOfRunAsync(first.RunId, Components.DatabaseAccess, Components.Media, Components.Stack)).Count == 0,
+            "nothing of the first instance left");
         Assert.Equal(rowsBefore, await StackPageRowsAsync()); // the same backup: the same rows, now from the new instance
         Assert.Equal($"http://stack.{Ns}.svc:8080/", second.Stack!.Url);
     }
@@ -110,7 +112,8 @@ public sealed class SideBySideTests : IAsyncLifetime
                 Assert.Equal(result.RunId, _s.Store.FindTarget("staging")!.Database);
                 var status = await new Replica.Core.Status.TargetStatusReader(_s.Config, _s.Store, _s.Platforms).ReadAsync("staging", CancellationToken.None);
                 Assert.Equal("running", status[0].State);
-                Assert.Empty(await ObjectsOfRunAsync(previous.RunId, Components.DatabaseAccess, Components.Media, Components.Stack));
+                await Simulation.Eventually.True(async () => (await ObjectsOfRunAsync(previous.RunId, Components.DatabaseAccess, Components.Media, Components.Stack)).Count == 0,
+                    "nothing of the previous instance left after the repair");
                 previous = result;
             }
             else
