@@ -75,12 +75,13 @@ public sealed class KubernetesPlatform : IPlatform
     public Task StopStackAsync(RunContext run) =>
         InRun(() => new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation));
 
+    /// <summary>A new instance `database-RUN` beside the one that serves; the Service `database` keeps selecting the old one until the switch.</summary>
     public Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run, string instance) =>
         InRun(async () =>
         {
             await new TargetNamespace(K, T).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
             await ForeignObjects.EnsureNoneAsync(K, T, run.Cancellation);
-            return await new DatabaseInstance(K, T, _options).CreateAsync(run, Logger(run), run.Cancellation);
+            return await new DatabaseInstance(K, T, _options).CreateAsync(run, instance, Logger(run), run.Cancellation);
         });
 
     public Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, string instance) =>
@@ -88,7 +89,8 @@ public sealed class KubernetesPlatform : IPlatform
         {
             if (!backup.Path.StartsWith(ClusterTarget.BackupsMount + "/", StringComparison.Ordinal))
                 throw new ReplicaStepException($"Backup {backup.Name} was not listed from the cluster's backup volume ({backup.Path}); list backups through the kubernetes platform.");
-            var job = WorkerJobs.Restore(T, run.RunId, backup.Path);
+            // Labelled with the instance's run: the Job goes with the instance, and reaches it through the instance's own Service.
+            var job = WorkerJobs.Restore(T, instance, backup.Path);
             var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation,
                 p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
             var summary = WorkerLog.Summary(log, WorkerJson.Default.RestoreDbSummary)
@@ -96,24 +98,31 @@ public sealed class KubernetesPlatform : IPlatform
             return WorkerSummaries.Restore(summary);
         });
 
+    /// <summary>
+    /// The switch: the stack stops (its Service stays), the Service `database` is pointed at the
+    /// instance, the stack starts again. The stack's connection settings never change, so this is
+    /// also how a stack is put back on the previous instance.
+    /// </summary>
     public Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, string instance) =>
         InRun<StackEndpoint?>(async () =>
         {
-            await new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation);
+            var stack = new StackWorkload(K, T, _options);
+            await stack.StopAsync(Logger(run), run.Cancellation, keepService: true);
+            await new DatabaseAccess(K, T).PointAtAsync(run.RunId, instance, Logger(run), run.Cancellation);
             if (!T.HasStack)
             {
                 run.Info($"target {T.Name} has no stack.image; no stack to start");
                 return null;
             }
             await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
-            return await new StackWorkload(K, T, _options).StartAsync(run, imageTag, Logger(run), run.Cancellation);
+            return await stack.StartAsync(run, imageTag, instance, Logger(run), run.Cancellation);
         });
 
     public Task<MediaSummary> SyncMediaAsync(RunContext run, MediaDeletionLimit limit) =>
         InRun(async () =>
         {
             await new MediaVolume(K, T, _options).EnsureAsync(run.RunId, Logger(run), run.Cancellation);
-            var job = WorkerJobs.SyncMedia(T, run.RunId);
+            var job = WorkerJobs.SyncMedia(T, run.RunId, limit.MaxDeletePercent, limit.AllowEmptySource);
             var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "sync-media", _options.JobTimeout, Leveled(run), run.Cancellation,
                 p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
             var summary = WorkerLog.Summary(log, WorkerJson.Default.SyncMediaSummary)
@@ -127,7 +136,13 @@ public sealed class KubernetesPlatform : IPlatform
     public Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, () => new DatabaseInstance(K, T, _options).ListAsync(ct));
 
-    public Task RepairAsync(TargetConfig target, string? current, Action<string> report, CancellationToken ct) => Task.CompletedTask;
+    public Task RepairAsync(TargetConfig target, string? current, Action<string> report, CancellationToken ct) =>
+        ApiFailures.OutsideRunAsync(T.Namespace, async () =>
+        {
+            EnsureWritableNamespace();
+            await new Leftovers(K, T, _options).RepairAsync(report, ct);
+            return true;
+        });
 
     public Task<DatabaseFootprint> DatabaseFootprintAsync(TargetConfig target, string? instance, CancellationToken ct) =>
         Task.FromResult(new DatabaseFootprint(null, null, $"namespace {T.Namespace}"));
@@ -151,7 +166,7 @@ public sealed class KubernetesPlatform : IPlatform
     public Task<PlatformState> ReadStateAsync(TargetConfig target, string? instance, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, async () =>
         {
-            var (dbRunning, db) = await new DatabaseInstance(K, T, _options).ReadAsync(ct);
+            var (dbRunning, db) = await new DatabaseInstance(K, T, _options).ReadAsync(instance, ct);
             var (stackRunning, stack) = await new StackWorkload(K, T, _options).ReadAsync(ct);
             var media = await new MediaVolume(K, T, _options).ExistsAsync(ct);
             return new PlatformState(dbRunning, db, stackRunning, stack, media, MediaLocation(target));

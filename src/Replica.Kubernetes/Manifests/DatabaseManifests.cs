@@ -2,14 +2,19 @@ using k8s.Models;
 
 namespace Replica.Kubernetes.Manifests;
 
-/// <summary>A new database instance: its credentials Secret, its volume, its StatefulSet and its Service.</summary>
+/// <summary>
+/// A database instance (its volume, its StatefulSet and its own Service, all named by the run that
+/// made it) and how the stack reaches whichever instance is current: the Service `database`, whose
+/// selector names that instance, and the Secret `database` with the connection settings.
+/// </summary>
 public static class DatabaseManifests
 {
     public const string PasswordKey = "PGPASSWORD";
 
     /// <summary>
     /// The connection settings as the stack reads them (envFrom). The password exists only here;
-    /// manifests printed by render carry <paramref name="password"/> as a placeholder.
+    /// manifests printed by render carry <paramref name="password"/> as a placeholder. One per target:
+    /// every instance is created with this password, so a refresh changes nothing the stack reads.
     /// </summary>
     public static V1Secret Secret(ClusterTarget t, string run, string password)
     {
@@ -18,7 +23,7 @@ public static class DatabaseManifests
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = Meta(ObjectNames.DatabaseSecret, t, run),
+            Metadata = Workloads.Meta(ObjectNames.DatabaseSecret, t, run, Components.DatabaseAccess),
             Type = "Opaque",
             StringData = new Dictionary<string, string>
             {
@@ -47,7 +52,7 @@ public static class DatabaseManifests
 
     public static V1StatefulSet StatefulSet(ClusterTarget t, string run)
     {
-        return Workloads.SingleReplica(ObjectNames.Database, t, run, Components.Database, new V1PodSpec
+        var set = Workloads.SingleReplica(ObjectNames.DatabaseInstance(run), t, run, Components.Database, new V1PodSpec
         {
             // The image's postgres account; fsGroup makes a fresh claim writable for it, so initdb needs no root.
             SecurityContext = RestrictedPods.Pod(RestrictedPods.PostgresUser),
@@ -90,24 +95,49 @@ public static class DatabaseManifests
                 RestrictedPods.Scratch("tmp"),
             ],
         });
+        // Two instances live side by side during a refresh: each StatefulSet selects only its own pod.
+        set.Spec.Selector.MatchLabels = InstanceSelector(t, run);
+        return set;
     }
 
+    /// <summary>The instance's own Service: the restore Job reaches the new instance through it while `database` still selects the old one.</summary>
     public static V1Service Service(ClusterTarget t, string run) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = Meta(ObjectNames.Database, t, run),
+        Metadata = Meta(ObjectNames.DatabaseInstance(run), t, run),
         Spec = new V1ServiceSpec
         {
-            Selector = Selector(t),
-            Ports = [new V1ServicePort { Name = "postgres", Port = ClusterTarget.DatabasePort, TargetPort = ClusterTarget.DatabasePort }],
+            Selector = InstanceSelector(t, run),
+            Ports = [Port()],
+        },
+    };
+
+    /// <summary>The Service the stack connects to, selecting <paramref name="instance"/>; the switch of a refresh changes only its selector.</summary>
+    public static V1Service AccessService(ClusterTarget t, string run, string instance) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = Workloads.Meta(ObjectNames.Database, t, run, Components.DatabaseAccess),
+        Spec = new V1ServiceSpec
+        {
+            Selector = InstanceSelector(t, instance),
+            Ports = [Port()],
         },
     };
 
     public static V1EnvVarSource FromSecret(string key) =>
         new() { SecretKeyRef = new V1SecretKeySelector { Name = ObjectNames.DatabaseSecret, Key = key } };
 
-    public static Dictionary<string, string> Selector(ClusterTarget t) => Workloads.Selector(t, Components.Database);
+    /// <summary>The pods of one instance (the run that made it).</summary>
+    public static Dictionary<string, string> InstanceSelector(ClusterTarget t, string instance)
+    {
+        var selector = Workloads.Selector(t, Components.Database);
+        selector[ReplicaLabels.Run] = ReplicaLabels.RunValue(instance);
+        return selector;
+    }
+
+    private static V1ServicePort Port() => new() { Name = "postgres", Port = ClusterTarget.DatabasePort, TargetPort = ClusterTarget.DatabasePort };
 
     private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => Workloads.Meta(name, t, run, Components.Database);
 }

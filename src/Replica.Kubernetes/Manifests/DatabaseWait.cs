@@ -14,14 +14,15 @@ public static class DatabaseWait
     public const string Container = "wait-for-database";
 
     /// <param name="database">also wait until this database exists (the stack needs the restored one, not just a server).</param>
-    public static V1Container For(ClusterTarget t, string? database = null)
+    /// <param name="host">the Service to wait for; default the stable `database` Service (a restore waits for its own instance's).</param>
+    public static V1Container For(ClusterTarget t, string? database = null, string? host = null)
     {
         var script = database is null
             ? "until pg_isready --quiet; do echo 'waiting for the database service'; sleep 2; done"
             : "until pg_isready --quiet && [ \"$(psql -tAc \"select 1 from pg_database where datname = '$WAIT_FOR_DATABASE'\" postgres)\" = 1 ]; do echo \"waiting for database $WAIT_FOR_DATABASE\"; sleep 2; done";
         var env = new List<V1EnvVar>
         {
-            new() { Name = "PGHOST", Value = t.DatabaseHost },
+            new() { Name = "PGHOST", Value = host ?? t.DatabaseHost },
             new() { Name = "PGPORT", Value = ClusterTarget.DatabasePort.ToString(CultureInfo.InvariantCulture) },
             new() { Name = "PGUSER", Value = ClusterTarget.DatabaseUser },
             new() { Name = "PGCONNECT_TIMEOUT", Value = "2" },

@@ -1,15 +1,24 @@
 namespace Replica.Kubernetes.Manifests;
 
-/// <summary>Names of the objects of a target. Per-run names avoid clashing with an old object still terminating.</summary>
+/// <summary>
+/// Names of the objects of a target. The stack reaches its database by stable names (the Service and
+/// Secret <see cref="Database"/>); each database instance has its own names, per run that made it,
+/// so a new one is prepared beside the one that serves, and never clashes with an old one still terminating.
+/// </summary>
 public static class ObjectNames
 {
+    /// <summary>The Service the stack connects to; a refresh switches what it selects.</summary>
     public const string Database = "database";
+    /// <summary>The connection settings the stack reads (one per target, kept across refreshes).</summary>
     public const string DatabaseSecret = "database";
     public const string Stack = "stack";
     public const string DefaultMediaClaim = "media";
 
-    /// <summary>The database volume is per run: a deleted claim lingers while its pod terminates (pvc-protection).</summary>
-    public static string DatabaseClaim(string run) => Dns($"database-{run}");
+    /// <summary>A database instance's StatefulSet, claim and own Service (how the restore Job reaches it before the switch).</summary>
+    public static string DatabaseInstance(string run) => Dns($"database-{run}");
+
+    /// <summary>The instance's volume (pvc-protection keeps a deleted claim while its pod terminates; per-run names never wait on it).</summary>
+    public static string DatabaseClaim(string run) => DatabaseInstance(run);
 
     public static string RestoreJob(string run) => Dns($"restore-{run}");
     public static string SyncMediaJob(string run) => Dns($"sync-media-{run}");

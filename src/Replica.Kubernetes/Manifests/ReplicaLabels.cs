@@ -12,6 +12,9 @@ public static class ReplicaLabels
     public const string Run = "replica/run";
     public const string Component = "replica/component";
 
+    /// <summary>On the stack: the database instance (the run that made it) the stack was started on.</summary>
+    public const string DatabaseInstance = "replica/database";
+
     /// <summary>Set on pods of Jobs so a Job's pods are found without relying on the controller's own labels.</summary>
     public const string Job = "replica/job";
 
@@ -34,6 +37,10 @@ public static class ReplicaLabels
     public static bool IsManaged(k8s.Models.V1ObjectMeta meta) =>
         meta.Labels is { } l && l.TryGetValue(ManagedBy, out var v) && v == ManagedByValue;
 
+    /// <summary>The value of one label of an object; null when it has none.</summary>
+    public static string? Value(k8s.Models.V1ObjectMeta meta, string label) =>
+        meta.Labels is { } l && l.TryGetValue(label, out var v) ? v : null;
+
     /// <summary>Label values allow [A-Za-z0-9._-], at most 63 characters; run ids already fit.</summary>
     public static string RunValue(string run)
     {
@@ -47,7 +54,10 @@ public static class ReplicaLabels
 public static class Components
 {
     public const string Namespace = "namespace";
+    /// <summary>A database instance's own objects (StatefulSet, claim, Service); their run label names the instance.</summary>
     public const string Database = "database";
+    /// <summary>The Service and Secret `database` through which the stack reaches the instance it runs on; one per target.</summary>
+    public const string DatabaseAccess = "database-access";
     public const string Stack = "stack";
     public const string Media = "media";
     public const string Restore = "restore";

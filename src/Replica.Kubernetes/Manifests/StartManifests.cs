@@ -11,6 +11,11 @@ public static class StartManifests
 {
     public const string PasswordPlaceholder = "REPLACE-WITH-A-GENERATED-PASSWORD";
 
+    /// <summary>
+    /// In the order a run creates them: the database instance of the run beside any running one,
+    /// its restore, the media, then the switch (the Service `database` selecting the new instance)
+    /// and the stack.
+    /// </summary>
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(ClusterTarget t, string run, string imageTag, string backupPathInPod, bool dbOnly)
     {
         var list = new List<IKubernetesObject<V1ObjectMeta>>
@@ -23,12 +28,13 @@ public static class StartManifests
             WorkerJobs.Restore(t, run, backupPathInPod),
         };
         if (t.HasStack || !dbOnly) list.Add(MediaManifests.Claim(t, run));
+        if (!dbOnly) list.Add(WorkerJobs.SyncMedia(t, run));
+        list.Add(DatabaseManifests.AccessService(t, run, run));
         if (t.HasStack)
         {
             list.Add(StackManifests.StatefulSet(t, run, imageTag));
             list.Add(StackManifests.Service(t, run));
         }
-        if (!dbOnly) list.Add(WorkerJobs.SyncMedia(t, run));
         return list;
     }
 }

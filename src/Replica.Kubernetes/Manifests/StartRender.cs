@@ -22,11 +22,11 @@ public static class StartRender
         [
             $"replica render start {target.Name}{(dbOnly ? " --db-only" : "")}: the objects a start run creates in namespace {t.Namespace}, in order. Nothing was changed.",
             $"image tag {imageTag} ({imageTagOrigin}); worker image {t.ReplicaImage}; run label {ReplicaLabels.RunValue(run)}.",
-            $"Secret {ObjectNames.DatabaseSecret}: the password is the placeholder {StartManifests.PasswordPlaceholder}; a run generates a new one.",
+            $"Secret {ObjectNames.DatabaseSecret}: the password is the placeholder {StartManifests.PasswordPlaceholder}; the first run generates one, later runs keep it.",
             backupRelativePath is null
                 ? $"Job {ObjectNames.RestoreJob(run)}: --backup is {backupPath}; a run lists the backup volume and puts the chosen backup's path there (see 'replica backups', e.g. hourly/backup-2026-11-24T02:04:07Z-dumpall.sql.gz)."
                 : $"Job {ObjectNames.RestoreJob(run)}: restores {backupPath}.",
-            "A run applies these one step at a time and waits for each to be ready; it first removes the previous stack and database.",
+            $"A run applies these one step at a time and waits for each to be ready. On a target that runs, the new instance {ObjectNames.DatabaseInstance(run)} is prepared beside the running one (Secret and Service {ObjectNames.Database} exist already and stay); the switch points Service {ObjectNames.Database} at it and restarts the stack, then the previous instance is removed.",
         ]);
         return ManifestYaml.Write(objects, header);
     }

@@ -13,6 +13,7 @@ public static class WorkerJobs
     public const long RunAsUser = RestrictedPods.ReplicaUser;
     private const string Scratch = "tmp";
 
+    /// <param name="run">the run that made the database instance the Job restores into (reached through the instance's own Service).</param>
     public static V1Job Restore(ClusterTarget t, string run, string backupPathInPod)
     {
         var name = ObjectNames.RestoreJob(run);
@@ -20,24 +21,27 @@ public static class WorkerJobs
         {
             "worker", "restore-db",
             "--backup", backupPathInPod,
-            "--host", t.DatabaseHost,
+            "--host", ObjectNames.DatabaseInstance(run),
             "--port", ClusterTarget.DatabasePort.ToString(CultureInfo.InvariantCulture),
             "--user", ClusterTarget.DatabaseUser,
             "--database", t.DatabaseName,
             "--owner", t.DatabaseOwner,
             "--json",
         };
-        return Job(t, run, name, Components.Restore, args, waitForDatabase: true,
+        return Job(t, run, name, Components.Restore, args, waitFor: DatabaseWait.For(t, host: ObjectNames.DatabaseInstance(run)),
             env: [new V1EnvVar { Name = "PGPASSWORD", ValueFrom = DatabaseManifests.FromSecret(DatabaseManifests.PasswordKey) }],
             mounts: [new V1VolumeMount { Name = "backups", MountPath = ClusterTarget.BackupsMount, ReadOnlyProperty = true }],
             volumes: [SourceVolumes.ReadOnly("backups", t.DatabaseBackups, t.Namespace, "database backups")]);
     }
 
-    public static V1Job SyncMedia(ClusterTarget t, string run)
+    /// <param name="maxDeletePercent">the worker refuses a mirror that would delete more of the volume (media.max_delete_percent; 100 allows any).</param>
+    public static V1Job SyncMedia(ClusterTarget t, string run, int maxDeletePercent = 50, bool allowEmptySource = false)
     {
         var name = ObjectNames.SyncMediaJob(run);
-        string[] args = ["worker", "sync-media", "--source", ClusterTarget.MediaSourceMount, "--dest", ClusterTarget.MediaMount, "--json"];
-        return Job(t, run, name, Components.SyncMedia, args, waitForDatabase: false, env: [],
+        var args = new List<string> { "worker", "sync-media", "--source", ClusterTarget.MediaSourceMount, "--dest", ClusterTarget.MediaMount, "--json",
+            "--max-delete-percent", maxDeletePercent.ToString(CultureInfo.InvariantCulture) };
+        if (allowEmptySource) args.Add("--allow-empty-source");
+        return Job(t, run, name, Components.SyncMedia, args, waitFor: null, env: [],
             mounts:
             [
                 new V1VolumeMount { Name = "media-backup", MountPath = ClusterTarget.MediaSourceMount, ReadOnlyProperty = true },
@@ -53,12 +57,12 @@ public static class WorkerJobs
     public static V1Job ListBackups(ClusterTarget t, string run)
     {
         string[] args = ["worker", "list-backups", "--root", ClusterTarget.BackupsMount, "--json"];
-        return Job(t, run, ObjectNames.ListBackupsJob(run), Components.ListBackups, args, waitForDatabase: false, env: [],
+        return Job(t, run, ObjectNames.ListBackupsJob(run), Components.ListBackups, args, waitFor: null, env: [],
             mounts: [new V1VolumeMount { Name = "backups", MountPath = ClusterTarget.BackupsMount, ReadOnlyProperty = true }],
             volumes: [SourceVolumes.ReadOnly("backups", t.DatabaseBackups, t.Namespace, "database backups")]);
     }
 
-    private static V1Job Job(ClusterTarget t, string run, string name, string component, IList<string> args, bool waitForDatabase,
+    private static V1Job Job(ClusterTarget t, string run, string name, string component, IList<string> args, V1Container? waitFor,
         IList<V1EnvVar> env, IList<V1VolumeMount> mounts, IList<V1Volume> volumes)
     {
         var labels = ReplicaLabels.For(t.Name, run, component);
@@ -79,7 +83,7 @@ public static class WorkerJobs
                     {
                         RestartPolicy = "Never",
                         SecurityContext = RestrictedPods.Pod(RunAsUser),
-                        InitContainers = waitForDatabase ? [DatabaseWait.For(t)] : null,
+                        InitContainers = waitFor is null ? null : [waitFor],
                         Containers =
                         [
                             new V1Container

@@ -1,5 +1,5 @@
 using k8s;
-using k8s.Autorest;
+using k8s.Models;
 using Replica.Core.Platforms;
 using Replica.Core.Workflows;
 using Replica.Kubernetes.Cleanup;
@@ -9,71 +9,92 @@ using Replica.Kubernetes.Waiting;
 
 namespace Replica.Kubernetes.Parts;
 
-/// <summary>The target's database: a Secret with a generated password, a claim, a StatefulSet and the Service `database`.</summary>
+/// <summary>
+/// The target's database instances, each named by the run that made it: a claim, a StatefulSet and
+/// its own Service `database-RUN`, beside any other instance. The stack reaches the current one
+/// through <see cref="DatabaseAccess"/>.
+/// </summary>
 public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesPlatformOptions options)
 {
-    /// <summary>What belongs to the database and to the Jobs of earlier runs; removed together.</summary>
-    private static readonly string[] RemovedComponents = [Components.Database, Components.Restore, Components.SyncMedia, Components.ListBackups];
+    /// <summary>What carries an instance's run label and goes with it: the instance and the Jobs of the run that made it.</summary>
+    private static readonly string[] RunComponents = [Components.Database, Components.Restore, Components.SyncMedia];
 
-    public async Task<DatabaseEndpoint> CreateAsync(RunContext run, Action<string> log, CancellationToken ct)
+    /// <summary>What a replica from before per-run instances called its one instance (its StatefulSet was named `database`).</summary>
+    public const string Legacy = TargetReconciler.LegacyInstance;
+
+    public async Task<DatabaseEndpoint> CreateAsync(RunContext run, string instance, Action<string> log, CancellationToken ct)
     {
-        await RemoveAllAsync(log, ct);
-        var password = DatabasePassword.Generate();
-        log($"creating Secret {ObjectNames.DatabaseSecret} (generated password), PersistentVolumeClaim {ObjectNames.DatabaseClaim(run.RunId)} ({t.DatabaseSize}), StatefulSet and Service {ObjectNames.Database} ({t.DatabaseImage})");
-        await k.CoreV1.CreateNamespacedSecretAsync(DatabaseManifests.Secret(t, run.RunId, password), t.Namespace, cancellationToken: ct);
-        await k.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(DatabaseManifests.Claim(t, run.RunId), t.Namespace, cancellationToken: ct);
-        await k.AppsV1.CreateNamespacedStatefulSetAsync(DatabaseManifests.StatefulSet(t, run.RunId), t.Namespace, cancellationToken: ct);
-        await k.CoreV1.CreateNamespacedServiceAsync(DatabaseManifests.Service(t, run.RunId), t.Namespace, cancellationToken: ct);
-        await WorkloadReady.WaitAsync(k, t.Namespace, $"{ReplicaLabels.Select(t.Name, Components.Database)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(run.RunId)}",
-            $"the database StatefulSet {ObjectNames.Database}", options.DatabaseReadyTimeout, options.UnboundClaimGrace, run.Progress.Log, d => log($"database: {d}"), ct);
-        log($"database ready at {t.DatabaseServiceDns}:{ClusterTarget.DatabasePort}");
-        return new DatabaseEndpoint(t.DatabaseServiceDns, ClusterTarget.DatabasePort, t.DatabaseName, ClusterTarget.DatabaseUser, password);
+        var password = await new DatabaseAccess(k, t).EnsureSecretAsync(instance, log, ct);
+        var name = ObjectNames.DatabaseInstance(instance);
+        log($"creating database instance {instance}: PersistentVolumeClaim {ObjectNames.DatabaseClaim(instance)} ({t.DatabaseSize}), StatefulSet and Service {name} ({t.DatabaseImage})");
+        await k.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(DatabaseManifests.Claim(t, instance), t.Namespace, cancellationToken: ct);
+        await k.AppsV1.CreateNamespacedStatefulSetAsync(DatabaseManifests.StatefulSet(t, instance), t.Namespace, cancellationToken: ct);
+        await k.CoreV1.CreateNamespacedServiceAsync(DatabaseManifests.Service(t, instance), t.Namespace, cancellationToken: ct);
+        await WorkloadReady.WaitAsync(k, t.Namespace, PodsOf(instance), $"the database StatefulSet {name}",
+            options.DatabaseReadyTimeout, options.UnboundClaimGrace, run.Progress.Log, d => log($"database: {d}"), ct);
+        log($"database instance {instance} ready at {name}.{t.Namespace}.svc:{ClusterTarget.DatabasePort}; the stack reaches it at {t.DatabaseServiceDns} once switched");
+        return Endpoint(password);
     }
 
-    /// <summary>The instances (the run label of each database StatefulSet) that exist.</summary>
+    /// <summary>
+    /// The instances that exist, half-made ones included: the run labels of the database StatefulSets,
+    /// claims and per-instance Services not already being deleted.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken ct)
     {
-        var sets = await k.AppsV1.ListNamespacedStatefulSetAsync(t.Namespace, labelSelector: ReplicaLabels.Select(t.Name, Components.Database), cancellationToken: ct);
-        return sets.Items.Select(s => s.Metadata.Labels?.TryGetValue(ReplicaLabels.Run, out var r) == true ? r : null)
-            .OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        var selector = ReplicaLabels.Select(t.Name, Components.Database);
+        var sets = (await k.AppsV1.ListNamespacedStatefulSetAsync(t.Namespace, labelSelector: selector, cancellationToken: ct)).Items;
+        var claims = (await k.CoreV1.ListNamespacedPersistentVolumeClaimAsync(t.Namespace, labelSelector: selector, cancellationToken: ct)).Items;
+        var services = (await k.CoreV1.ListNamespacedServiceAsync(t.Namespace, labelSelector: selector, cancellationToken: ct)).Items;
+        var legacyRun = LegacyRun(sets);
+        return sets.Select(s => s.Metadata).Concat(claims.Select(c => c.Metadata)).Concat(services.Select(s => s.Metadata))
+            .Where(m => m.DeletionTimestamp is null)
+            .Select(m => m.Labels?.TryGetValue(ReplicaLabels.Run, out var r) == true ? r : null)
+            .OfType<string>()
+            .Select(r => r == legacyRun ? Legacy : r)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The instance's objects (and the Jobs of earlier runs). Idempotent.</summary>
+    /// <summary>
+    /// The instance's objects and the Jobs of the run that made it; then, when no other instance
+    /// is left, the target's Service and Secret `database` (nothing is left to reach). Idempotent.
+    /// </summary>
     public async Task RemoveAsync(string instance, Action<string> log, CancellationToken ct)
     {
         var delete = new LabelledDeletion(k, t.Namespace, log);
-        var run = $"{ReplicaLabels.Run}={ReplicaLabels.RunValue(instance)}";
-        foreach (var c in RemovedComponents)
+        var run = $"{ReplicaLabels.Run}={ReplicaLabels.RunValue(await RunOfAsync(instance, ct) ?? instance)}";
+        foreach (var c in RunComponents)
             await delete.DeleteWorkloadsAsync($"{ReplicaLabels.Select(t.Name, c)},{run}", options.DeletionTimeout, ct);
         var database = $"{ReplicaLabels.Select(t.Name, Components.Database)},{run}";
         await delete.DeleteServicesAsync(database, ct);
-        await delete.DeleteSecretsAsync(database, ct);
+        await delete.DeleteSecretsAsync(database, ct); // a replica from before per-run instances kept the Secret with the instance
         await delete.DeleteClaimsAsync(database, ct);
+        if ((await ListAsync(ct)).Count == 0) await new DatabaseAccess(k, t).RemoveAsync(log, ct);
     }
 
-    /// <summary>Workloads and Jobs, then the Service, the Secret and the claim. Idempotent.</summary>
-    public async Task RemoveAllAsync(Action<string> log, CancellationToken ct)
+    /// <summary>Whether the instance's pod is Ready, and the endpoint the stack uses (the Service `database`, the target's password).</summary>
+    public async Task<(bool Running, DatabaseEndpoint? Endpoint)> ReadAsync(string? instance, CancellationToken ct)
     {
-        var delete = new LabelledDeletion(k, t.Namespace, log);
-        foreach (var c in RemovedComponents)
-            await delete.DeleteWorkloadsAsync(ReplicaLabels.Select(t.Name, c), options.DeletionTimeout, ct);
-        var database = ReplicaLabels.Select(t.Name, Components.Database);
-        await delete.DeleteServicesAsync(database, ct);
-        await delete.DeleteSecretsAsync(database, ct);
-        await delete.DeleteClaimsAsync(database, ct);
+        if (instance is null || await RunOfAsync(instance, ct) is not { } run) return (false, null);
+        var pods = await k.CoreV1.ListNamespacedPodAsync(t.Namespace, labelSelector: PodsOf(run), cancellationToken: ct);
+        var running = pods.Items.Any(p => p.Metadata.DeletionTimestamp is null && PodTroubles.IsReady(p));
+        var password = await new DatabaseAccess(k, t).ReadPasswordAsync(ct);
+        return (running, password is null ? null : Endpoint(password));
     }
 
-    /// <summary>Whether a database pod is Ready, and where it is (with the password from its Secret).</summary>
-    public async Task<(bool Running, DatabaseEndpoint? Endpoint)> ReadAsync(CancellationToken ct)
+    private string PodsOf(string instance) => $"{ReplicaLabels.Select(t.Name, Components.Database)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(instance)}";
+
+    private DatabaseEndpoint Endpoint(string password) =>
+        new(t.DatabaseServiceDns, ClusterTarget.DatabasePort, t.DatabaseName, ClusterTarget.DatabaseUser, password);
+
+    /// <summary>The run label of the instance's objects: the instance's own name, except for the legacy one (null when it is gone).</summary>
+    private async Task<string?> RunOfAsync(string instance, CancellationToken ct)
     {
-        var pods = await k.CoreV1.ListNamespacedPodAsync(t.Namespace, labelSelector: ReplicaLabels.Select(t.Name, Components.Database), cancellationToken: ct);
-        var running = pods.Items.Any(PodTroubles.IsReady);
-        var secret = await ApiErrors.OrNull(() => k.CoreV1.ReadNamespacedSecretAsync(ObjectNames.DatabaseSecret, t.Namespace, cancellationToken: ct));
-        if (secret is null || !ReplicaLabels.IsManaged(secret.Metadata)) return (running, null);
-        var password = secret.Data?.TryGetValue(DatabaseManifests.PasswordKey, out var bytes) == true
-            ? System.Text.Encoding.UTF8.GetString(bytes)
-            : secret.StringData is { } plain && plain.TryGetValue(DatabaseManifests.PasswordKey, out var text) ? text : null;
-        return password is null ? (running, null)
-            : (running, new DatabaseEndpoint(t.DatabaseServiceDns, ClusterTarget.DatabasePort, t.DatabaseName, ClusterTarget.DatabaseUser, password));
+        if (instance != Legacy) return instance;
+        var sets = await k.AppsV1.ListNamespacedStatefulSetAsync(t.Namespace, labelSelector: ReplicaLabels.Select(t.Name, Components.Database), cancellationToken: ct);
+        return LegacyRun(sets.Items);
     }
+
+    private static string? LegacyRun(IEnumerable<V1StatefulSet> sets) =>
+        sets.FirstOrDefault(s => s.Metadata.Name == ObjectNames.Database)?.Metadata is { } m ? ReplicaLabels.Value(m, ReplicaLabels.Run) : null;
 }

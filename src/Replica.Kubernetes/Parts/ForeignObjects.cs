@@ -19,7 +19,6 @@ public static class ForeignObjects
         {
             if (await read() is { } meta && !ReplicaLabels.IsManaged(meta)) found.Add($"{kind} {meta.Name}");
         }
-        await Check("StatefulSet", async () => (await ApiErrors.OrNull(() => k.AppsV1.ReadNamespacedStatefulSetAsync(ObjectNames.Database, t.Namespace, cancellationToken: ct)))?.Metadata);
         await Check("Service", async () => (await ApiErrors.OrNull(() => k.CoreV1.ReadNamespacedServiceAsync(ObjectNames.Database, t.Namespace, cancellationToken: ct)))?.Metadata);
         await Check("Secret", async () => (await ApiErrors.OrNull(() => k.CoreV1.ReadNamespacedSecretAsync(ObjectNames.DatabaseSecret, t.Namespace, cancellationToken: ct)))?.Metadata);
         if (t.HasStack)

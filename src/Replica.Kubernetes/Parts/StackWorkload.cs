@@ -9,21 +9,28 @@ using Replica.Kubernetes.Waiting;
 
 namespace Replica.Kubernetes.Parts;
 
-/// <summary>The stack StatefulSet and Service: stopped before the database is replaced, started on production's tag.</summary>
+/// <summary>
+/// The stack StatefulSet and Service: started on production's tag, connected to the database
+/// instance the Service `database` selects. The Service `stack` stays across restarts, so the
+/// stack's address never changes; only stop removes it.
+/// </summary>
 public sealed class StackWorkload(IKubernetes k, ClusterTarget t, KubernetesPlatformOptions options)
 {
-    public async Task StopAsync(Action<string> log, CancellationToken ct)
+    /// <param name="keepService">a restart (the switch, an upgrade): the Service stays, and with it the address.</param>
+    public async Task StopAsync(Action<string> log, CancellationToken ct, bool keepService = false)
     {
         var delete = new LabelledDeletion(k, t.Namespace, log);
         var stack = ReplicaLabels.Select(t.Name, Components.Stack);
         await delete.DeleteWorkloadsAsync(stack, options.DeletionTimeout, ct);
-        await delete.DeleteServicesAsync(stack, ct);
+        if (!keepService) await delete.DeleteServicesAsync(stack, ct);
     }
 
-    public async Task<StackEndpoint> StartAsync(RunContext run, string imageTag, Action<string> log, CancellationToken ct)
+    /// <param name="instance">the database instance the stack runs on, recorded on the StatefulSet (a repair stops a stack whose instance is gone).</param>
+    public async Task<StackEndpoint> StartAsync(RunContext run, string imageTag, string instance, Action<string> log, CancellationToken ct)
     {
         var set = StackManifests.StatefulSet(t, run.RunId, imageTag);
-        log($"creating StatefulSet and Service {ObjectNames.Stack} ({set.Spec.Template.Spec.Containers[0].Image})");
+        set.Metadata.Labels[ReplicaLabels.DatabaseInstance] = ReplicaLabels.RunValue(instance);
+        log($"creating StatefulSet {ObjectNames.Stack} ({set.Spec.Template.Spec.Containers[0].Image}, database instance {instance})");
         await k.AppsV1.CreateNamespacedStatefulSetAsync(set, t.Namespace, cancellationToken: ct);
         try { await k.CoreV1.CreateNamespacedServiceAsync(StackManifests.Service(t, run.RunId), t.Namespace, cancellationToken: ct); }
         catch (HttpOperationException e) when (e.IsConflict()) { }
@@ -32,6 +39,12 @@ public sealed class StackWorkload(IKubernetes k, ClusterTarget t, KubernetesPlat
             $"the stack StatefulSet {ObjectNames.Stack}", timeout, options.UnboundClaimGrace, run.Progress.Log, d => log($"stack: {d}"), ct);
         return new StackEndpoint(StackManifests.Url(t));
     }
+
+    /// <summary>The database instance each stack StatefulSet was started on (null: started by a replica that did not record it).</summary>
+    public async Task<IReadOnlyList<string?>> InstancesAsync(CancellationToken ct) =>
+        (await k.AppsV1.ListNamespacedStatefulSetAsync(t.Namespace, labelSelector: ReplicaLabels.Select(t.Name, Components.Stack), cancellationToken: ct)).Items
+            .Where(s => s.Metadata.DeletionTimestamp is null)
+            .Select(s => ReplicaLabels.Value(s.Metadata, ReplicaLabels.DatabaseInstance)).ToList();
 
     public async Task<(bool Running, StackEndpoint? Endpoint)> ReadAsync(CancellationToken ct)
     {

@@ -12,6 +12,17 @@ public static class ReplicaCli
     /// <param name="context">the context name the kubeconfig gives the simulation; null: no $KUBECONFIG at all.</param>
     public static async Task<(int Exit, string Out, string Err)> RunWithAsync(SimulatedStaging s, string? context, IDictionary<string, string>? env, params string[] args)
     {
+        using var p = Launch(s, context, env, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the executable and hands over its process (stdout and stderr redirected), for a test that signals it.</summary>
+    public static Process Launch(SimulatedStaging s, string? context, IDictionary<string, string>? env, params string[] args)
+    {
         var kubeconfig = Path.Combine(s.Folder, "kubeconfig");
         if (context is not null) s.Cluster.WriteKubeconfig(kubeconfig, context);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = s.Folder };
@@ -22,11 +33,6 @@ public static class ReplicaCli
         psi.Environment.Remove("REPLICA_CONFIG");
         psi.Environment.Remove("REPLICA_IMAGE");
         if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout, await stderr);
+        return Process.Start(psi)!;
     }
 }

@@ -62,7 +62,7 @@ public sealed class RenderedStartTests : IAsyncLifetime
             Assert.True((long)(await count.ExecuteScalarAsync())! > 0, "the restore Job restored no table");
         }
         var pods = await _kubectl.SucceedsAsync(null, "-n", Ns, "get", "pods", "-l", $"{ReplicaLabels.Target}=staging", "-o", "name");
-        foreach (var pod in new[] { "pod/database-0", "pod/stack-0" }) Assert.Contains(pod, pods.Output);
+        foreach (var pod in new[] { "pod/database-20261125t143000-ab12-0", "pod/stack-0" }) Assert.Contains(pod, pods.Output);
         Assert.Single(_s.StackPorts);
 
         var deleted = await _kubectl.SucceedsAsync(null, "-n", Ns, "delete", "statefulsets,jobs,services,secrets,persistentvolumeclaims",

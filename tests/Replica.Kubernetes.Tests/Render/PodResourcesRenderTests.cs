@@ -16,7 +16,7 @@ public sealed class PodResourcesRenderTests
         using var f = new RenderFixture(RenderFixture.Yaml.Replace("kubernetes: { context: prod-cluster, namespace: staging-stack, storage_class: nfs-client }", WithResources));
         var yaml = StartRender.Yaml(f.Config, f.Config.Target("staging"), "2026.11.2", "given", null, false, "20261125T143000-ab12", "img");
         var objects = KubernetesYaml.LoadAllFromString(yaml);
-        var database = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "database").Spec.Template.Spec.Containers[0].Resources;
+        var database = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name.StartsWith("database-", StringComparison.Ordinal)).Spec.Template.Spec.Containers[0].Resources;
         Assert.Equal("2", database.Requests["cpu"].ToString());
         Assert.Equal("4Gi", database.Requests["memory"].ToString());
         Assert.Equal("8Gi", database.Limits["memory"].ToString());

@@ -33,7 +33,7 @@ public sealed class StartRenderTests : IDisposable
     {
         var objects = KubernetesYaml.LoadAllFromString(Render("staging", dbOnly: false));
         Assert.Equal(
-            ["Namespace", "Secret", "PersistentVolumeClaim", "StatefulSet", "Service", "Job", "PersistentVolumeClaim", "StatefulSet", "Service", "Job"],
+            ["Namespace", "Secret", "PersistentVolumeClaim", "StatefulSet", "Service", "Job", "PersistentVolumeClaim", "Job", "Service", "StatefulSet", "Service"],
             objects.Select(o => ((IKubernetesObject)o).Kind).ToArray());
         foreach (var o in objects.Cast<IKubernetesObject<V1ObjectMeta>>())
         {
@@ -76,6 +76,29 @@ public sealed class StartRenderTests : IDisposable
         Assert.Equal("staging", c.Env.Single(e => e.Name == "REPLICA_TARGET").Value);
         Assert.Equal("/healthz", c.ReadinessProbe.HttpGet.Path);
         Assert.DoesNotContain(c.Env, e => e.Name.Contains("PASSWORD", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_restore_reaches_the_runs_own_instance_and_the_stack_reaches_it_through_the_stable_service()
+    {
+        var objects = KubernetesYaml.LoadAllFromString(Render("staging", dbOnly: false)).Cast<IKubernetesObject<V1ObjectMeta>>().ToList();
+        var instance = "database-20261125t143000-ab12";
+        var set = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Labels[ReplicaLabels.Component] == Components.Database);
+        Assert.Equal(instance, set.Metadata.Name);
+        Assert.Equal(Run, set.Spec.Selector.MatchLabels[ReplicaLabels.Run]); // two instances side by side never select each other's pod
+        var own = objects.OfType<V1Service>().Single(s => s.Metadata.Name == instance);
+        Assert.Equal(Run, own.Spec.Selector[ReplicaLabels.Run]);
+        var restore = objects.OfType<V1Job>().Single(j => j.Metadata.Labels[ReplicaLabels.Component] == Components.Restore).Spec.Template.Spec.Containers[0].Args;
+        Assert.Equal(instance, restore[restore.IndexOf("--host") + 1]);
+
+        // The stack's settings name only the stable Service and Secret; the switch changes the Service's selector.
+        var access = objects.OfType<V1Service>().Single(s => s.Metadata.Name == "database");
+        Assert.Equal(Components.DatabaseAccess, access.Metadata.Labels[ReplicaLabels.Component]);
+        Assert.Equal(Run, access.Spec.Selector[ReplicaLabels.Run]);
+        var secret = objects.OfType<V1Secret>().Single();
+        Assert.Equal("database", secret.StringData["PGHOST"]);
+        Assert.True(objects.IndexOf(access) > objects.FindIndex(o => o is V1Job j && j.Metadata.Labels[ReplicaLabels.Component] == Components.SyncMedia),
+            "the switch comes after the media sync");
     }
 
     [Fact]

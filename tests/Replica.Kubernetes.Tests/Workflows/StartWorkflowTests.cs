@@ -94,9 +94,11 @@ public sealed class StartWorkflowTests : IAsyncLifetime
         TreeAssert.Mirrors(_s.MediaBackup, MediaVolume);
 
         var state = await _s.Platform().ReadStateAsync(_s.Config.Target("staging"), _s.Store.FindTarget("staging")?.Database, CancellationToken.None);
-        Assert.NotEqual(firstDatabasePassword, state.Database!.Password); // a new instance with a new password
+        // A new instance, reached with the same settings: the Secret `database` (and so the stack's configuration) stays as it was.
+        Assert.Equal(firstDatabasePassword, state.Database!.Password);
+        Assert.Equal(second.RunId, _s.Store.FindTarget("staging")!.Database);
         var claims = await _s.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(SimulatedStaging.Namespace, labelSelector: ReplicaLabels.Select("staging", Components.Database));
-        Assert.Single(claims.Items.Where(c => c.Metadata.DeletionTimestamp is null));
+        Assert.Equal([ObjectNames.DatabaseClaim(second.RunId)], claims.Items.Where(c => c.Metadata.DeletionTimestamp is null).Select(c => c.Metadata.Name));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class WatchResilienceTests : IAsyncLifetime
         var run = _s.Workflows.StartAsync(new StartRequest("staging", DbOnly: true), progress, CancellationToken.None);
 
         // The platform has listed the database's pods and watches them (the pod is held back by the gate).
-        await Simulation.Eventually.True(() => Task.FromResult(progress.Lines.Any(l => l.Message.StartsWith("database: pod database-0", StringComparison.Ordinal))),
+        await Simulation.Eventually.True(() => Task.FromResult(progress.Lines.Any(l => l.Message.StartsWith("database: pod database-", StringComparison.Ordinal))),
             "the platform waiting on the database pod");
         for (var i = 0; i < 5; i++)
         {

@@ -15,6 +15,9 @@ public sealed class AddressRewriter
     private readonly Dictionary<string, string> _folders = new(StringComparer.Ordinal);
     private readonly List<ServiceAddress> _services = new();
 
+    /// <summary>Services whose names a value of this container mentioned, first mentioned first: a port belongs to the host it goes with.</summary>
+    private readonly List<ServiceAddress> _mentioned = new();
+
     /// <summary>A Service as pods see it (all its DNS names and ports) and where it really is.</summary>
     public sealed record ServiceAddress(IReadOnlyList<string> Names, IReadOnlyList<int> Ports, string Host, int Port);
 
@@ -50,11 +53,11 @@ public sealed class AddressRewriter
             {
                 var qualified = name.Contains('.');
                 foreach (var port in service.Ports)
-                    value = Replace(value, $@"(?<![\w.-]){Regex.Escape(name)}:{port}(?![\d])", $"{service.Host}:{service.Port}");
+                    value = Replace(value, $@"(?<![\w.-]){Regex.Escape(name)}:{port}(?![\d])", $"{service.Host}:{service.Port}", service);
                 if (qualified || hostContext)
-                    value = Replace(value, $@"(?<![\w.-]){Regex.Escape(name)}(?![\w.-])", service.Host);
+                    value = Replace(value, $@"(?<![\w.-]){Regex.Escape(name)}(?![\w.-])", service.Host, service);
                 else
-                    value = Replace(value, $@"(?<=(://|@|(?i:host)\s*=\s*)){Regex.Escape(name)}(?![\w.-])", service.Host);
+                    value = Replace(value, $@"(?<=(://|@|(?i:host)\s*=\s*)){Regex.Escape(name)}(?![\w.-])", service.Host, service);
             }
         return value;
     }
@@ -63,7 +66,8 @@ public sealed class AddressRewriter
     public string Ports(string value, bool portContext)
     {
         if (!MentionsService) return value;
-        foreach (var service in _services)
+        // Two Services may share a port number (two database instances, both 5432): the one the host named decides.
+        foreach (var service in _mentioned.Concat(_services.Except(_mentioned)))
             foreach (var port in service.Ports)
             {
                 if (portContext && value.Trim() == port.ToString()) return service.Port.ToString();
@@ -72,10 +76,14 @@ public sealed class AddressRewriter
         return value;
     }
 
-    private string Replace(string value, string pattern, string replacement)
+    private string Replace(string value, string pattern, string replacement, ServiceAddress service)
     {
         var result = Regex.Replace(value, pattern, replacement);
-        if (result != value) MentionsService = true;
+        if (result != value)
+        {
+            MentionsService = true;
+            if (!_mentioned.Contains(service)) _mentioned.Add(service);
+        }
         return result;
     }
 
