@@ -20,6 +20,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     private readonly List<TableCopy> _tables = [];
     private readonly PostDataScheduler _postData;
     private readonly HashSet<string> _createdTables = [];
+    // Read only when masking: the masked columns' types and lengths, from the dump's own CREATE TABLE.
+    private readonly Dictionary<(string Schema, string Name), Dumps.DumpTable> _definitions = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private SessionSettings _settings = SessionSettings.Empty;
     private TableCopy? _current;
@@ -74,6 +76,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
             int at = 13;
             if (s.Text.AsSpan(at).StartsWith("IF NOT EXISTS ")) at += 14;
             _createdTables.Add(QualifiedName.Read(s.Text, at));
+            if (_context.Masking is not null && Dumps.CreateTableStatement.Parse(Name, s.Text) is { } definition)
+                _definitions[(definition.Schema, definition.Name)] = definition;
         }
 
         var sql = s.Text;
@@ -96,7 +100,9 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     public void BeginCopy(CopyStart copy)
     {
         MarkDataStarted();
-        var table = _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table));
+        // A profile that cannot mask this table fails here, before any of its rows is read or sent.
+        var masking = _context.Masking?.ForCopy(Name, copy, _definitions);
+        var table = _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table)) { Masking = masking };
         _tables.Add(table);
         // Its indexes and keys may start as soon as its rows are committed, while other tables still load.
         table.Done.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully) _postData.TableLoaded(copy.Table, table.Bytes); },

@@ -30,7 +30,8 @@ public sealed class RestoreEngine
         }
 
         using var readAhead = o.ReadPostDataAhead ? PostData.PostDataReadAhead.Start(o.BackupPath, o.BinDirectory, source.Info, first) : null;
-        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts) { ReadAhead = readAhead };
+        var masking = o.Masking is null ? null : new Masking.RestoreMasking(o.Masking, m => log?.Invoke(m));
+        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts) { ReadAhead = readAhead, Masking = masking };
         var plain = new PlainRestore(context, source, first);
         try
         {
@@ -47,6 +48,14 @@ public sealed class RestoreEngine
 
         context.Report(RestorePhase.Verify, null);
         var report = await VerifyAsync(server, o, source, plain, clock, ct).ConfigureAwait(false);
+        if (masking is not null)
+        {
+            var verified = await Masking.MaskingVerification.VerifyAsync(masking, server, ct).ConfigureAwait(false);
+            foreach (var unused in masking.Unused())
+                log?.Invoke($"masking: the profile {o.Masking!.Name} names {unused}, which this backup carries no rows for");
+            report = report with { Masked = masking.Report(verified), TotalSeconds = clock.Elapsed.TotalSeconds };
+            log?.Invoke($"masked {report.Masked.Sum(m => m.Values)} values in {report.Masked.Count} columns; none of the source's values is in the target's masked columns");
+        }
         log?.Invoke($"restored {report.Databases.Count} databases, {report.TableCount} tables, {report.LoadedRows} rows in {report.TotalSeconds:0.0} s");
         return report;
     }
