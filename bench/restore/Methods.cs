@@ -77,6 +77,10 @@ internal static class Methods
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
     ];
 
+    public static bool InMaskingComparison(string name) =>
+        name == Original || name.Contains(MaskingMethods.Table, StringComparison.Ordinal) ||
+        name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal);
+
     /// <summary>The original method: the dump written out, then replayed by psql (the bootstrap role's error tolerated).</summary>
     private static async Task OriginalAsync(PostgresInstance pg, BenchOptions o, BackupSet b)
     {

@@ -10,7 +10,9 @@ var backups = await BackupSet.EnsureAsync(opts);
 Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups.Cluster).Length / 1048576.0:0.0} MiB), custom {backups.Custom}; {opts.Rounds} rounds, --jobs {opts.Jobs}");
 
 var asWritten = await Methods.OriginalAsWrittenAsync(opts, backups);
-var methods = Methods.All(opts, backups).Where(m => opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
+// --masking: the masking comparison only — replica unmasked, masked in the stream, and restore-then-UPDATE (replica's and the original's).
+var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMaskingComparison(m.Name)
+    : opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
 {
