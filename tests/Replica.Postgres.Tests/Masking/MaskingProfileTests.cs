@@ -153,4 +153,13 @@ public sealed class MaskingProfileTests
         Assert.Equal(ColumnKind.Other, t.Columns[3].Kind);
         Assert.Equal(1, t.Columns[4].Length);
     }
+
+    [Theory]
+    [InlineData("ALTER TABLE ONLY public.auth_user\n    ADD CONSTRAINT auth_user_username_key UNIQUE (username);", "public.auth_user", "username")]
+    [InlineData("ALTER TABLE ONLY public.\"Mixed Case\"\n    ADD CONSTRAINT pk PRIMARY KEY (\"Id\");", "public.\"Mixed Case\"", "Id")]
+    [InlineData("CREATE UNIQUE INDEX contact_code ON public.contact USING btree (code);", "public.contact", "code")]
+    [InlineData("ALTER TABLE ONLY public.t\n    ADD CONSTRAINT t_key UNIQUE (a, b);", null, null)]
+    [InlineData("CREATE INDEX t_a ON public.t USING btree (a);", null, null)]
+    public void Unique_keys_of_one_column_are_read_from_the_post_data(string sql, string? table, string? column) =>
+        Assert.Equal(table is null ? null : (table, column!), UniqueKeyStatement.Parse(sql));
 }
