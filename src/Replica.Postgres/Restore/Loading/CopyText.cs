@@ -13,11 +13,17 @@ internal static class CopyText
         int i = 0, n = 0;
         if (scratch.Length < rest.Length) scratch = new byte[Math.Max(rest.Length, scratch.Length * 2)];
         var dst = scratch.AsSpan();
-        while (i < rest.Length && rest[i] != (byte)'\t')
+        while (i < rest.Length)
         {
+            // Plain stretches are copied whole; only the bytes that end or escape something are looked at one by one.
+            int k = rest[i..].IndexOfAny((byte)'\t', (byte)'\\', (byte)'\r');
+            int plain = k < 0 ? rest.Length - i : k;
+            rest.Slice(i, plain).CopyTo(dst[n..]);
+            n += plain;
+            i += plain;
+            if (k < 0 || rest[i] == (byte)'\t') break;
             byte c = rest[i++];
             if (c == (byte)'\r') throw new CopyValueException(row, "literal carriage return found in data");
-            if (c != (byte)'\\') { dst[n++] = c; continue; }
             // The server would take the line break after it as data; pg_dump never writes one, and this reader splits rows there.
             if (i >= rest.Length) throw new CopyValueException(row, "a backslash ends the line (an escaped line break), which is not supported");
             c = rest[i++];
@@ -26,7 +32,7 @@ internal static class CopyText
                 case >= (byte)'0' and <= (byte)'7':
                 {
                     int v = c - '0';
-                    for (int k = 0; k < 2 && i < rest.Length && rest[i] is >= (byte)'0' and <= (byte)'7'; k++) v = (v << 3) + (rest[i++] - '0');
+                    for (int d = 0; d < 2 && i < rest.Length && rest[i] is >= (byte)'0' and <= (byte)'7'; d++) v = (v << 3) + (rest[i++] - '0');
                     dst[n++] = (byte)(v & 0xFF);
                     break;
                 }

@@ -37,7 +37,7 @@ internal sealed class TableMasking(ColumnMask?[] byPosition)
             for (int col = 0; pos <= line.Length; col++)
             {
                 var rest = line[pos..];
-                int end = FieldEnd(rest);
+                int end = FieldEnd(rest, out bool escaped);
                 var mask = col < ByPosition.Length ? ByPosition[col] : null;
                 if (mask is null)
                 {
@@ -46,8 +46,11 @@ internal sealed class TableMasking(ColumnMask?[] byPosition)
                 }
                 else
                 {
-                    CopyText.Unescape(rest[..end], row, ref _scratch, out var value, out bool isNull);
-                    // A field without a backslash is its own value: Unescape copied it for nothing, which is fine.
+                    // A field without a backslash is its own value, as it stands in the line.
+                    ReadOnlySpan<byte> value = rest[..end];
+                    bool isNull = false;
+                    if (escaped) CopyText.Unescape(value, row, ref _scratch, out value, out isNull);
+                    else if (value.IndexOf((byte)'\r') >= 0) throw new CopyValueException(row, "literal carriage return found in data");
                     int n = isNull ? -1 : Apply(mask, value, row, ref _masked);
                     if (n < 0)
                     {
@@ -68,17 +71,21 @@ internal sealed class TableMasking(ColumnMask?[] byPosition)
         return o;
     }
 
-    /// <summary>Where a field ends: the first tab that is not escaped.</summary>
-    private static int FieldEnd(ReadOnlySpan<byte> rest)
+    /// <summary>Where a field ends (the first tab that is not escaped), and whether it holds a backslash.</summary>
+    private static int FieldEnd(ReadOnlySpan<byte> rest, out bool escaped)
     {
+        escaped = false;
         int i = 0;
-        while (i < rest.Length)
+        while (true)
         {
-            byte c = rest[i];
-            if (c == (byte)'\t') return i;
-            i += c == (byte)'\\' ? 2 : 1;
+            int k = rest[i..].IndexOfAny((byte)'\t', (byte)'\\');
+            if (k < 0) return rest.Length;
+            i += k;
+            if (rest[i] == (byte)'\t') return i;
+            escaped = true;
+            i += 2;
+            if (i >= rest.Length) return rest.Length;
         }
-        return rest.Length;
     }
 
     private static void Ensure(ref byte[] buffer, int used, int more)
