@@ -17,6 +17,11 @@ internal static class MaskingMethods
         new Dictionary<string, IReadOnlyDictionary<string, TransformerSpec>> { [Table] = Columns.ToDictionary(c => c, _ => new TransformerSpec("hash")) },
         PiiPolicy.Warn, "bench");
 
+    /// <summary>The stress case: pgbench_accounts' blank filler, 5 million values on the table the whole restore waits for.</summary>
+    public static MaskingProfile FillerProfile() => new(Key,
+        new Dictionary<string, IReadOnlyDictionary<string, TransformerSpec>> { ["public.pgbench_accounts"] = new Dictionary<string, TransformerSpec> { ["filler"] = new("hash") } },
+        PiiPolicy.Warn, "bench-filler");
+
     /// <summary>The same masking as one UPDATE: the first 32 hex digits of HMAC-SHA256 of each value with the same key.</summary>
     public static Task UpdateAsync(PostgresInstance pg) => Methods.SqlAsync(pg, "frag",
         "CREATE EXTENSION IF NOT EXISTS pgcrypto; " +

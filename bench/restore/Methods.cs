@@ -67,6 +67,8 @@ internal static class Methods
             await TunedEngineAsync(pg, o, b.Cluster, null, masking: MaskingMethods.Profile())) { BulkInstance = true },
         new($"replica restore, then UPDATE every text column of {MaskingMethods.Table} in SQL, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Cluster, null, after: MaskingMethods.UpdateAsync)) { BulkInstance = true },
+        new($"replica restore + masking pgbench_accounts.filler (5 million values) in the stream, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await TunedEngineAsync(pg, o, b.Cluster, null, masking: MaskingMethods.FillerProfile())) { BulkInstance = true },
         new($"original, then UPDATE every text column of {MaskingMethods.Table} in SQL", false, async (pg, o, b) =>
         {
             await OriginalAsync(pg, o, b);

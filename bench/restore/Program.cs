@@ -35,3 +35,25 @@ foreach (var m in methods)
     var ratio = m.Name == Methods.Floor || double.IsNaN(original) ? "" : $"{original / med:0.00}×";
     Console.WriteLine($"| {m.Name} | {med:0.00} | {string.Join(" ", times[m.Name].Select(t => t.ToString("0.0")))} | {ratio} |");
 }
+
+// The masking goals, from the medians above: what masking in the stream adds to replica's own restore, against restore-then-UPDATE.
+var plain = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal));
+var inStream = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore + masking every text column", StringComparison.Ordinal));
+var thenUpdate = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore, then UPDATE", StringComparison.Ordinal));
+var originalThenUpdate = methods.FirstOrDefault(m => m.Name.StartsWith("original, then UPDATE", StringComparison.Ordinal));
+if (plain is not null && inStream is not null)
+{
+    double p = Median(times[plain.Name]), s = Median(times[inStream.Name]);
+    Console.WriteLine();
+    Console.WriteLine($"masking in the stream adds {(s / p - 1) * 100:0.0} % to replica's unmasked restore ({s:0.00} s against {p:0.00} s)");
+    if (thenUpdate is not null)
+    {
+        double u = Median(times[thenUpdate.Name]);
+        Console.WriteLine($"replica restore then UPDATE: {u:0.00} s, {u / s:0.00}× the masked restore's time; the UPDATE adds {u - p:0.00} s where masking in the stream adds {s - p:0.00} s");
+    }
+    if (originalThenUpdate is not null)
+    {
+        double u = Median(times[originalThenUpdate.Name]);
+        Console.WriteLine($"original restore then UPDATE: {u:0.00} s, {u / s:0.00}× the masked restore's time");
+    }
+}
