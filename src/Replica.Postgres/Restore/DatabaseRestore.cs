@@ -107,6 +107,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         // Its indexes and keys may start as soon as its rows are committed, while other tables still load.
         table.Done.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully) _postData.TableLoaded(copy.Table, table.Bytes); },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (masking is not null) _context.Masking!.VerifyWhenLoaded(masking, table.Done.Task, _context.Server, _context.Cancellation);
         _loader.Enqueue(_current);
         _context.Report(RestorePhase.Data, copy.Table);
     }

@@ -33,9 +33,12 @@ public sealed class RestoreEngine
         var masking = o.Masking is null ? null : new Masking.RestoreMasking(o.Masking, m => log?.Invoke(m));
         var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts) { ReadAhead = readAhead, Masking = masking };
         var plain = new PlainRestore(context, source, first);
+        ISet<Masking.ColumnMask>? verified = null;
         try
         {
             await plain.RunAsync().ConfigureAwait(false);
+            // Each table's masked columns were checked as soon as it was loaded; the last checks end here.
+            if (masking is not null) verified = await masking.VerifiedAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -50,10 +53,9 @@ public sealed class RestoreEngine
         var report = await VerifyAsync(server, o, source, plain, clock, ct).ConfigureAwait(false);
         if (masking is not null)
         {
-            var verified = await Masking.MaskingVerification.VerifyAsync(masking, server, ct).ConfigureAwait(false);
             foreach (var unused in masking.Unused())
                 log?.Invoke($"masking: the profile {o.Masking!.Name} names {unused}, which this backup carries no rows for");
-            report = report with { Masked = masking.Report(verified), TotalSeconds = clock.Elapsed.TotalSeconds };
+            report = report with { Masked = masking.Report(verified!), TotalSeconds = clock.Elapsed.TotalSeconds };
             log?.Invoke($"masked {report.Masked.Sum(m => m.Values)} values in {report.Masked.Count} columns; none of the source's values is in the target's masked columns");
         }
         log?.Invoke($"restored {report.Databases.Count} databases, {report.TableCount} tables, {report.LoadedRows} rows in {report.TotalSeconds:0.0} s");

@@ -5,27 +5,31 @@ using Replica.Postgres.Restore.Loading;
 namespace Replica.Postgres.Restore.Masking;
 
 /// <summary>
-/// After the load: reads the verifiable masked columns back from the target (one scan a table, as COPY text,
+/// After each table's load: reads the verifiable masked columns back from the target (one scan a table, as COPY text,
 /// the form pg_dump wrote the source's values in) and fails the restore when any value's keyed fingerprint is one
 /// of the source's — a production value reached the server. Values the transformer itself writes (a listed name,
 /// the constant) are not evidence.
 /// </summary>
 internal static class MaskingVerification
 {
-    /// <returns>the columns compared.</returns>
-    public static async Task<ISet<ColumnMask>> VerifyAsync(RestoreMasking masking, TargetServer server, CancellationToken ct)
+    /// <summary>
+    /// Verifies a table's masked columns once its rows are committed (while other tables still load or index, off the
+    /// restore's critical path), within the server's --jobs slots. A table whose load failed is not verified.
+    /// </summary>
+    public static Task WhenLoadedAsync(MaskingProfile profile, TableMasking table, Task loaded, TargetServer server, CancellationToken ct)
     {
-        var masks = masking.Masks.Where(m => m.Fingerprints is { Count: > 0 }).ToList();
-        await Task.WhenAll(masks.GroupBy(m => (m.Database, m.Table)).Select(table => Task.Run(async () =>
+        var masks = table.Masks.Where(m => m.Fingerprints is not null).ToList();
+        if (masks.Count == 0) return Task.CompletedTask;
+        return loaded.ContinueWith(async t =>
         {
+            if (!t.IsCompletedSuccessfully) return;
             await server.Work.WaitAsync(ct).ConfigureAwait(false);
-            try { await VerifyTableAsync(masking.Profile, table.ToList(), server, ct).ConfigureAwait(false); }
+            try { await VerifyTableAsync(profile, masks, server, ct).ConfigureAwait(false); }
             finally { server.Work.Release(); }
-        }, ct))).ConfigureAwait(false);
-        return masking.Masks.Where(m => m.Fingerprints is not null).ToHashSet();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
     }
 
-    private static async Task VerifyTableAsync(MaskingProfile profile, List<ColumnMask> masks, TargetServer server, CancellationToken ct)
+    internal static async Task VerifyTableAsync(MaskingProfile profile, List<ColumnMask> masks, TargetServer server, CancellationToken ct)
     {
         var (database, table) = (masks[0].Database, masks[0].Table);
         await using var conn = await server.OpenAsync(database, ct).ConfigureAwait(false);

@@ -12,6 +12,7 @@ internal sealed class RestoreMasking(MaskingProfile profile, Action<string> log)
 {
     private readonly List<ColumnMask> _masks = [];
     private readonly HashSet<(string, string, string)> _seen = [];
+    private readonly List<Task> _verifications = [];
 
     public MaskingProfile Profile => profile;
 
@@ -66,6 +67,22 @@ internal sealed class RestoreMasking(MaskingProfile profile, Action<string> log)
     }
 
     public IReadOnlyList<ColumnMask> Masks { get { lock (_masks) return _masks.ToList(); } }
+
+    /// <summary>Starts verifying a table's masked columns as soon as its rows are committed.</summary>
+    public void VerifyWhenLoaded(TableMasking table, Task loaded, TargetServer server, CancellationToken ct)
+    {
+        var verification = MaskingVerification.WhenLoadedAsync(profile, table, loaded, server, ct);
+        lock (_verifications) _verifications.Add(verification);
+    }
+
+    /// <summary>Waits for every table's verification; the first leak found fails here. Returns the columns compared.</summary>
+    public async Task<ISet<ColumnMask>> VerifiedAsync()
+    {
+        Task[] all;
+        lock (_verifications) all = [.. _verifications];
+        await Task.WhenAll(all).ConfigureAwait(false);
+        return Masks.Where(m => m.Fingerprints is not null).ToHashSet();
+    }
 
     public IReadOnlyList<MaskedColumnReport> Report(ISet<ColumnMask> verified) => Masks.Select(m =>
     {
