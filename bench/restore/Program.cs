@@ -11,7 +11,7 @@ Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups
 
 var asWritten = await Methods.OriginalAsWrittenAsync(opts, backups);
 // --masking: the masking comparison only — replica unmasked, masked in the stream, and restore-then-UPDATE (replica's and the original's).
-var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMaskingComparison(m.Name)
+var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMaskingComparison(m.Name) && !(opts.MaskingReplicaOnly && m.Name.StartsWith("original", StringComparison.Ordinal))
     : opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
