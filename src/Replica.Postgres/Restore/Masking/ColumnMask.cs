@@ -17,6 +17,9 @@ internal sealed class ColumnMask
     private readonly byte[] _digest = new byte[32];
     private readonly bool _bypass;
     private long _masked;
+    private byte[] _last = new byte[64];
+    private int _lastLength;
+    private bool _hasLast;
 
     public ColumnMask(string database, string table, DumpColumn column, MaskingRule rule, ReadOnlySpan<byte> key, bool bypass)
     {
@@ -37,10 +40,15 @@ internal sealed class ColumnMask
     /// <summary>Masks one non-NULL value into <paramref name="output"/>; returns its length or -1 for NULL.</summary>
     public int Apply(ReadOnlySpan<byte> value, ref byte[] output)
     {
-        if (_hmac is not null)
+        // A value equal to the one before it (a blank filler, a status) has the digest already computed.
+        if (_hmac is not null && !(_hasLast && value.SequenceEqual(_last.AsSpan(0, _lastLength))))
         {
             _hmac.TryComputeHash(value, _digest, out _);
             Fingerprints?.Add(Fingerprint(_digest));
+            if (_last.Length < value.Length) _last = new byte[Math.Max(value.Length, _last.Length * 2)];
+            value.CopyTo(_last);
+            _lastLength = value.Length;
+            _hasLast = true;
         }
         Interlocked.Increment(ref _masked);
         if (_bypass)
