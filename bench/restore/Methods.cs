@@ -42,18 +42,7 @@ internal static class Methods
 
     public static IEnumerable<Method> All(BenchOptions o, BackupSet b) =>
     [
-        new(Original, false, async (pg, o, b) =>
-        {
-            var sql = Path.Combine(o.Work, "dump.sql");
-            try
-            {
-                await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > '{sql}'");
-                var errors = await ShellAsync(pg, o, $"psql -X -q -f '{sql}' template1 > /dev/null");
-                if (errors.Split('\n').Count(l => l.Contains("ERROR:")) != 1 || !errors.Contains("role \"postgres\" already exists"))
-                    throw new InvalidOperationException($"the original method failed differently than expected: {errors}");
-            }
-            finally { File.Delete(sql); }
-        }),
+        new(Original, false, OriginalAsync),
         new("streaming: gunzip -c | psql template1", false, async (pg, o, b) =>
             await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' | psql -X -q template1 > /dev/null")),
         new($"pg_restore -j{o.Jobs} -d frag (custom dump)", true, async (pg, o, b) =>
@@ -74,8 +63,39 @@ internal static class Methods
             await TunedEngineAsync(pg, o, b.Cluster, null, binary: false)) { BulkInstance = true },
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, post-data read ahead, --jobs {o.Jobs}", false, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Cluster, null, readAhead: true)) { BulkInstance = true },
+        new($"replica restore + masking every text column of {MaskingMethods.Table} in the stream, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await TunedEngineAsync(pg, o, b.Cluster, null, masking: MaskingMethods.Profile())) { BulkInstance = true },
+        new($"replica restore, then UPDATE every text column of {MaskingMethods.Table} in SQL, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await TunedEngineAsync(pg, o, b.Cluster, null, after: MaskingMethods.UpdateAsync)) { BulkInstance = true },
+        new($"replica restore + masking pgbench_accounts.filler (5 million values) in the stream, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await TunedEngineAsync(pg, o, b.Cluster, null, masking: MaskingMethods.FillerProfile())) { BulkInstance = true },
+        new($"original, then UPDATE every text column of {MaskingMethods.Table} in SQL", false, async (pg, o, b) =>
+        {
+            await OriginalAsync(pg, o, b);
+            var clock = Stopwatch.StartNew();
+            await MaskingMethods.UpdateAsync(pg);
+            Console.Error.WriteLine($"bench:   UPDATE {clock.Elapsed.TotalSeconds:0.00} s");
+        }),
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
     ];
+
+    public static bool InMaskingComparison(string name) =>
+        name == Original || name.Contains(MaskingMethods.Table, StringComparison.Ordinal) ||
+        name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal);
+
+    /// <summary>The original method: the dump written out, then replayed by psql (the bootstrap role's error tolerated).</summary>
+    private static async Task OriginalAsync(PostgresInstance pg, BenchOptions o, BackupSet b)
+    {
+        var sql = Path.Combine(o.Work, "dump.sql");
+        try
+        {
+            await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > '{sql}'");
+            var errors = await ShellAsync(pg, o, $"psql -X -q -f '{sql}' template1 > /dev/null");
+            if (errors.Split('\n').Count(l => l.Contains("ERROR:")) != 1 || !errors.Contains("role \"postgres\" already exists"))
+                throw new InvalidOperationException($"the original method failed differently than expected: {errors}");
+        }
+        finally { File.Delete(sql); }
+    }
 
     /// <summary>The original command as the recovery job runs it, on a fresh instance: it stops at the bootstrap role.</summary>
     public static async Task<string> OriginalAsWrittenAsync(BenchOptions o, BackupSet b)
@@ -98,21 +118,29 @@ internal static class Methods
     }
 
     /// <summary>What the local platform does: bulk-load settings, the engine, then durable settings; each part's time goes to stderr.</summary>
-    private static async Task TunedEngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool binary = true, bool? readAhead = null)
+    /// <param name="masking">a profile the engine applies in the stream.</param>
+    /// <param name="after">what runs after the restore and before the durable hand-over (the UPDATE of the usual masking).</param>
+    private static async Task TunedEngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool binary = true, bool? readAhead = null,
+        Replica.Postgres.Restore.Masking.MaskingProfile? masking = null, Func<PostgresInstance, Task>? after = null)
     {
         var clock = Stopwatch.StartNew();
         await pg.UseBulkLoadSettingsAsync(CancellationToken.None);
         var tuned = clock.Elapsed.TotalSeconds;
-        var report = await EngineAsync(pg, o, backup, database, binary, readAhead);
+        var report = await EngineAsync(pg, o, backup, database, binary, readAhead, masking);
         var restored = clock.Elapsed.TotalSeconds;
+        if (after is not null) await after(pg);
+        var updated = clock.Elapsed.TotalSeconds;
         await pg.UseDurableSettingsAsync(CancellationToken.None);
-        Console.Error.WriteLine($"bench:   bulk-load settings {tuned:0.00} s, engine {restored - tuned:0.00} s (schema {report.Seconds.Schema:0.00}, data {report.Seconds.Data:0.00}, indexes and constraints {report.Seconds.IndexesAndConstraints:0.00}), durable hand-over {clock.Elapsed.TotalSeconds - restored:0.00} s");
+        var masked = report.Masked.Count == 0 ? "" : $", masked {report.Masked.Sum(m => m.Values)} values in {report.Masked.Count} columns (verified)";
+        var update = after is null ? "" : $", UPDATE {updated - restored:0.00} s";
+        Console.Error.WriteLine($"bench:   bulk-load settings {tuned:0.00} s, engine {restored - tuned:0.00} s (schema {report.Seconds.Schema:0.00}, data {report.Seconds.Data:0.00}, indexes and constraints {report.Seconds.IndexesAndConstraints:0.00}){masked}{update}, durable hand-over {clock.Elapsed.TotalSeconds - updated:0.00} s");
     }
 
-    private static async Task<RestoreReport> EngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool binary = true, bool? readAhead = null)
+    private static async Task<RestoreReport> EngineAsync(PostgresInstance pg, BenchOptions o, string backup, string? database, bool binary = true, bool? readAhead = null,
+        Replica.Postgres.Restore.Masking.MaskingProfile? masking = null)
     {
         var options = new RestoreOptions(backup, "127.0.0.1", pg.Port, "postgres", Password)
-            { Database = database, Owner = database is null ? null : "fragalysis", Jobs = o.Jobs, BinDirectory = o.Bin, BinaryCopy = binary };
+            { Database = database, Owner = database is null ? null : "fragalysis", Jobs = o.Jobs, BinDirectory = o.Bin, BinaryCopy = binary, Masking = masking };
         if (readAhead is { } ahead) options = options with { ReadPostDataAhead = ahead };
         var report = await new RestoreEngine().RunAsync(options, null, null, CancellationToken.None);
         if (!report.Verified) throw new InvalidOperationException("the engine's own verification failed");

@@ -10,7 +10,9 @@ var backups = await BackupSet.EnsureAsync(opts);
 Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups.Cluster).Length / 1048576.0:0.0} MiB), custom {backups.Custom}; {opts.Rounds} rounds, --jobs {opts.Jobs}");
 
 var asWritten = await Methods.OriginalAsWrittenAsync(opts, backups);
-var methods = Methods.All(opts, backups).Where(m => opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
+// --masking: the masking comparison only — replica unmasked, masked in the stream, and restore-then-UPDATE (replica's and the original's).
+var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMaskingComparison(m.Name) && !(opts.MaskingReplicaOnly && m.Name.StartsWith("original", StringComparison.Ordinal))
+    : opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
 {
@@ -32,4 +34,26 @@ foreach (var m in methods)
     var med = Median(times[m.Name]);
     var ratio = m.Name == Methods.Floor || double.IsNaN(original) ? "" : $"{original / med:0.00}×";
     Console.WriteLine($"| {m.Name} | {med:0.00} | {string.Join(" ", times[m.Name].Select(t => t.ToString("0.0")))} | {ratio} |");
+}
+
+// The masking goals, from the medians above: what masking in the stream adds to replica's own restore, against restore-then-UPDATE.
+var plain = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal));
+var inStream = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore + masking every text column", StringComparison.Ordinal));
+var thenUpdate = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore, then UPDATE", StringComparison.Ordinal));
+var originalThenUpdate = methods.FirstOrDefault(m => m.Name.StartsWith("original, then UPDATE", StringComparison.Ordinal));
+if (plain is not null && inStream is not null)
+{
+    double p = Median(times[plain.Name]), s = Median(times[inStream.Name]);
+    Console.WriteLine();
+    Console.WriteLine($"masking in the stream adds {(s / p - 1) * 100:0.0} % to replica's unmasked restore ({s:0.00} s against {p:0.00} s)");
+    if (thenUpdate is not null)
+    {
+        double u = Median(times[thenUpdate.Name]);
+        Console.WriteLine($"replica restore then UPDATE: {u:0.00} s, {u / s:0.00}× the masked restore's time; the UPDATE adds {u - p:0.00} s where masking in the stream adds {s - p:0.00} s");
+    }
+    if (originalThenUpdate is not null)
+    {
+        double u = Median(times[originalThenUpdate.Name]);
+        Console.WriteLine($"original restore then UPDATE: {u:0.00} s, {u / s:0.00}× the masked restore's time");
+    }
 }

@@ -21,6 +21,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     private readonly PostDataScheduler _postData;
     private readonly HashSet<string> _createdTables = [];
     private readonly MissingRoles? _missingRoles;
+    // Read only when masking: the masked columns' types and lengths, from the dump's own CREATE TABLE.
+    private readonly Dictionary<(string Schema, string Name), Dumps.DumpTable> _definitions = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private SessionSettings _settings = SessionSettings.Empty;
     private TableCopy? _current;
@@ -78,6 +80,8 @@ internal sealed class DatabaseRestore : IAsyncDisposable
             int at = 13;
             if (s.Text.AsSpan(at).StartsWith("IF NOT EXISTS ")) at += 14;
             _createdTables.Add(QualifiedName.Read(s.Text, at));
+            if (_context.Masking is not null && Dumps.CreateTableStatement.Parse(Name, s.Text) is { } definition)
+                _definitions[(definition.Schema, definition.Name)] = definition;
         }
 
         var sql = s.Text;
@@ -100,11 +104,14 @@ internal sealed class DatabaseRestore : IAsyncDisposable
     public void BeginCopy(CopyStart copy)
     {
         MarkDataStarted();
-        var table = _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table));
+        // A profile that cannot mask this table fails here, before any of its rows is read or sent.
+        var masking = _context.Masking?.ForCopy(Name, copy, _definitions);
+        var table = _current = new TableCopy(copy, _settings, _createdTables.Contains(copy.Table)) { Masking = masking };
         _tables.Add(table);
         // Its indexes and keys may start as soon as its rows are committed, while other tables still load.
         table.Done.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully) _postData.TableLoaded(copy.Table, table.Bytes); },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (masking is not null) _context.Masking!.VerifyWhenLoaded(masking, table.Done.Task, _context.Server, _context.Cancellation);
         _loader.Enqueue(_current);
         _context.Report(RestorePhase.Data, copy.Table);
     }

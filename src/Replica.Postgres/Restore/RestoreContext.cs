@@ -18,6 +18,9 @@ internal sealed class RestoreContext(RestoreOptions options, TargetServer server
     /// <summary>Indexes and keys learnt ahead of the main reader, when the backup can be read twice cheaply.</summary>
     public PostData.PostDataReadAhead? ReadAhead { get; init; }
 
+    /// <summary>The masking profile applied to this restore's rows, or null.</summary>
+    public Masking.RestoreMasking? Masking { get; init; }
+
     /// <summary>Stops every connection and reader of this restore; called once it has failed.</summary>
     public void Abort()
     {

@@ -30,11 +30,15 @@ public sealed class RestoreEngine
         }
 
         using var readAhead = o.ReadPostDataAhead ? PostData.PostDataReadAhead.Start(o.BackupPath, o.BinDirectory, source.Info, first) : null;
-        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts) { ReadAhead = readAhead };
+        var masking = o.Masking is null ? null : new Masking.RestoreMasking(o.Masking, m => log?.Invoke(m));
+        var context = new RestoreContext(o, server, source.Info.Flavour, () => source.CompressedBytesRead, source.CompressedBytesTotal, progress, log, cts) { ReadAhead = readAhead, Masking = masking };
         var plain = new PlainRestore(context, source, first);
+        ISet<Masking.ColumnMask>? verified = null;
         try
         {
             await plain.RunAsync().ConfigureAwait(false);
+            // Each table's masked columns were checked as soon as it was loaded; the last checks end here.
+            if (masking is not null) verified = await masking.VerifiedAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -47,6 +51,13 @@ public sealed class RestoreEngine
 
         context.Report(RestorePhase.Verify, null);
         var report = await VerifyAsync(server, o, source, plain, clock, ct).ConfigureAwait(false);
+        if (masking is not null)
+        {
+            foreach (var unused in masking.Unused())
+                log?.Invoke($"masking: the profile {o.Masking!.Name} names {unused}, which this backup carries no rows for");
+            report = report with { Masked = masking.Report(verified!), TotalSeconds = clock.Elapsed.TotalSeconds };
+            log?.Invoke($"masked {report.Masked.Sum(m => m.Values)} values in {report.Masked.Count} columns; none of the source's values is in the target's masked columns");
+        }
         log?.Invoke($"restored {report.Databases.Count} databases, {report.TableCount} tables, {report.LoadedRows} rows in {report.TotalSeconds:0.0} s");
         return report;
     }

@@ -30,6 +30,12 @@ public sealed record RestoreOptions(string BackupPath, string Host, int Port, st
     /// <summary>Send tables whose columns are all integers or strings as COPY binary: the server's COPY of them is about a fifth faster.</summary>
     public bool BinaryCopy { get; init; } = true;
 
+    /// <summary>
+    /// Mask these columns inside the stream, before the rows reach the server, and verify afterwards that no source
+    /// value of a masked column is in the target. Null: rows are restored as they are, at no cost.
+    /// </summary>
+    public Masking.MaskingProfile? Masking { get; init; }
+
     public override string ToString() =>
-        $"RestoreOptions {{ BackupPath = {BackupPath}, Host = {Host}, Port = {Port}, User = {User}, Database = {Database}, Owner = {Owner}, Jobs = {Jobs} }}";
+        $"RestoreOptions {{ BackupPath = {BackupPath}, Host = {Host}, Port = {Port}, User = {User}, Database = {Database}, Owner = {Owner}, Jobs = {Jobs}, Masking = {Masking?.Name ?? "none"} }}";
 }

@@ -17,6 +17,9 @@ public sealed record RestoreReport(
     public long ExpectedRows => Databases.Sum(d => d.Tables.Sum(t => t.ExpectedRows));
     public long LoadedRows => Databases.Sum(d => d.Tables.Sum(t => t.LoadedRows));
     public bool Verified => Databases.All(d => d.Exists && d.Tables.All(t => t.ExpectedRows == t.LoadedRows));
+
+    /// <summary>Every masked column of every database, with how many values were masked; empty without a masking profile.</summary>
+    public IReadOnlyList<Masking.MaskedColumnReport> Masked { get; init; } = [];
 }
 
 public sealed record DatabaseReport(string Name, bool Exists, IReadOnlyList<TableReport> Tables);

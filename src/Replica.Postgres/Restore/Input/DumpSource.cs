@@ -30,7 +30,8 @@ internal sealed class DumpSource : IDisposable
     }
 
     /// <param name="postDataOnly">for custom dumps: decode only the post-data section (indexes, constraints, grants …).</param>
-    public static DumpSource Open(string path, string binDirectory, bool postDataOnly = false)
+    /// <param name="schemaOnly">for custom dumps: decode everything but the data (for reading the schema at plan time).</param>
+    public static DumpSource Open(string path, string binDirectory, bool postDataOnly = false, bool schemaOnly = false)
     {
         DumpInfo info;
         try { info = DumpSniffer.Inspect(path); }
@@ -47,10 +48,13 @@ internal sealed class DumpSource : IDisposable
         };
         // Script output to stdout: pg_restore only decodes here, it never connects.
         foreach (var a in new[] { "--file=-", "--exit-on-error" }) psi.ArgumentList.Add(a);
-        if (postDataOnly)
+        // A gzipped custom dump must come through stdin, decompressed here; then pg_restore reads past the data instead of seeking.
+        bool direct = postDataOnly || (schemaOnly && !info.Gzipped);
+        if (schemaOnly) psi.ArgumentList.Add("--schema-only");
+        if (direct)
         {
             // pg_restore skips the data blocks of a seekable file, so the post-data arrives in a moment.
-            psi.ArgumentList.Add("--section=post-data");
+            if (postDataOnly) psi.ArgumentList.Add("--section=post-data");
             psi.ArgumentList.Add(path);
             psi.RedirectStandardInput = false;
         }
@@ -63,7 +67,7 @@ internal sealed class DumpSource : IDisposable
             throw new RestoreException($"Cannot run pg_restore from {binDirectory} to read the custom-format dump {path} ({e.Message}); install the PostgreSQL client package.", e);
         }
         var errors = decoder.StandardError.ReadToEndAsync();
-        if (postDataOnly)
+        if (direct)
         {
             decoded.Dispose();
             return new DumpSource(path, info, file, total, new ReadAheadStream(decoder.StandardOutput.BaseStream), decoder, Task.CompletedTask, errors);

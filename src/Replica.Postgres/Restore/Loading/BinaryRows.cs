@@ -23,11 +23,17 @@ internal sealed class BinaryRows
     private readonly Kind[] _kinds;
     private readonly string[] _names;
     private byte[] _scratch = new byte[256];
+    private readonly Masking.TableMasking? _masking;
+    private readonly Masking.ColumnMask?[]? _masks;
+    private byte[] _masked = [];
 
-    private BinaryRows(Kind[] kinds, string[] names) { _kinds = kinds; _names = names; }
+    private BinaryRows(Kind[] kinds, string[] names, Masking.TableMasking? masking)
+    {
+        _kinds = kinds; _names = names; _masking = masking; _masks = masking?.ByPosition;
+    }
 
-    /// <summary>A converter for these columns (name and type OID, in COPY order), or null when a type is not one it converts.</summary>
-    public static BinaryRows? For(IReadOnlyList<(string Name, uint TypeOid)> columns)
+    /// <summary>A converter for these columns (name and type OID, in COPY order), or null when a type is not one it converts; masked columns are masked on the way.</summary>
+    public static BinaryRows? For(IReadOnlyList<(string Name, uint TypeOid)> columns, Masking.TableMasking? masking = null)
     {
         if (columns.Count == 0) return null;
         var kinds = new Kind[columns.Count];
@@ -42,7 +48,7 @@ internal sealed class BinaryRows
                 default: return null;
             }
         }
-        return new BinaryRows(kinds, columns.Select(c => c.Name).ToArray());
+        return new BinaryRows(kinds, columns.Select(c => c.Name).ToArray(), masking);
     }
 
     /// <summary>
@@ -79,11 +85,19 @@ internal sealed class BinaryRows
                     end = tab < 0 ? rest.Length : tab;
                     value = rest[..end];
                 }
-                else end = Unescape(rest, row, out value, out isNull);
+                else end = CopyText.Unescape(rest, row, ref _scratch, out value, out isNull);
                 if (last && end < rest.Length) throw new CopyValueException(row, "extra data after last expected column");
                 if (!last && end >= rest.Length) throw new CopyValueException(row, $"missing data for column \"{_names[col + 1]}\"");
                 pos += end + 1;
 
+                if (_masks is not null && !isNull && col < _masks.Length && _masks[col] is { } mask)
+                {
+                    // The server is sent the masked value only; it may be longer than the text it replaces.
+                    int n = _masking!.Apply(mask, value, row, ref _masked);
+                    if (n < 0) isNull = true;
+                    else value = _masked.AsSpan(0, n);
+                    Ensure(ref output, o, 12 + value.Length + line.Length + _kinds.Length * 12);
+                }
                 var span = output.AsSpan(o);
                 if (isNull)
                 {
@@ -121,56 +135,6 @@ internal sealed class BinaryRows
         return o;
     }
 
-    /// <summary>
-    /// Reads one field that holds a backslash, undoing COPY's escapes the way the server does (\b \f \n \r \t \v,
-    /// octal \ooo, hex \xhh, any other escaped byte stands for itself; a field that is exactly \N is NULL).
-    /// Returns the field's length in the line; an escaped tab does not end the field.
-    /// </summary>
-    private int Unescape(ReadOnlySpan<byte> rest, int row, out ReadOnlySpan<byte> value, out bool isNull)
-    {
-        int i = 0, n = 0;
-        if (_scratch.Length < rest.Length) _scratch = new byte[Math.Max(rest.Length, _scratch.Length * 2)];
-        var dst = _scratch.AsSpan();
-        while (i < rest.Length && rest[i] != (byte)'\t')
-        {
-            byte c = rest[i++];
-            if (c == (byte)'\r') throw new CopyValueException(row, "literal carriage return found in data");
-            if (c != (byte)'\\') { dst[n++] = c; continue; }
-            // The server would take the line break after it as data; pg_dump never writes one, and this reader splits rows there.
-            if (i >= rest.Length) throw new CopyValueException(row, "a backslash ends the line (an escaped line break), which is not supported");
-            c = rest[i++];
-            switch (c)
-            {
-                case >= (byte)'0' and <= (byte)'7':
-                {
-                    int v = c - '0';
-                    for (int k = 0; k < 2 && i < rest.Length && rest[i] is >= (byte)'0' and <= (byte)'7'; k++) v = (v << 3) + (rest[i++] - '0');
-                    dst[n++] = (byte)(v & 0xFF);
-                    break;
-                }
-                case (byte)'x' when i < rest.Length && IsHex(rest[i]):
-                {
-                    int v = Hex(rest[i++]);
-                    if (i < rest.Length && IsHex(rest[i])) v = (v << 4) + Hex(rest[i++]);
-                    dst[n++] = (byte)v;
-                    break;
-                }
-                case (byte)'b': dst[n++] = (byte)'\b'; break;
-                case (byte)'f': dst[n++] = (byte)'\f'; break;
-                case (byte)'n': dst[n++] = (byte)'\n'; break;
-                case (byte)'r': dst[n++] = (byte)'\r'; break;
-                case (byte)'t': dst[n++] = (byte)'\t'; break;
-                case (byte)'v': dst[n++] = (byte)'\v'; break;
-                default: dst[n++] = c; break;
-            }
-        }
-        isNull = i == 2 && rest[0] == (byte)'\\' && rest[1] == (byte)'N';
-        value = dst[..n];
-        return i;
-    }
-
-    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
-    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or (byte)'\v';
 
     /// <summary>PostgreSQL 15's pg_strtoint16/32/64: optional spaces, a sign, decimal digits, optional spaces.</summary>

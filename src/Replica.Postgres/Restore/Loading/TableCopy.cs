@@ -14,6 +14,9 @@ internal sealed class TableCopy(CopyStart start, SessionSettings settings, bool 
     /// <summary>The table was created by this restore, so it may be truncated in the loading transaction (which lets minimal WAL skip logging).</summary>
     public bool CreatedHere { get; } = createdHere;
 
+    /// <summary>The columns a masking profile rewrites before the rows are sent; null: sent as read.</summary>
+    public Masking.TableMasking? Masking { get; init; }
+
     /// <summary>Chunks read and not yet loaded; how many may wait is bounded by the restore's <see cref="ByteBudget"/>, not per table.</summary>
     public Channel<CopyChunk> Chunks { get; } = Channel.CreateUnbounded<CopyChunk>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
     public long ExpectedRows { get; set; }

@@ -82,7 +82,7 @@ internal sealed class TableLoader : IAsyncDisposable
     private async Task<long> LoadAsync(NpgsqlConnection conn, TableCopy table)
     {
         var name = table.Start.Table;
-        var binary = _binaryCopy ? BinaryRows.For(await CopyColumnsAsync(conn, table).ConfigureAwait(false)) : null;
+        var binary = _binaryCopy ? BinaryRows.For(await CopyColumnsAsync(conn, table).ConfigureAwait(false), table.Masking) : null;
         await using var tx = await conn.BeginTransactionAsync(_ct).ConfigureAwait(false);
         var copySql = table.Start.Text.TrimEnd(';');
         var with = new List<string>();
@@ -96,7 +96,21 @@ internal sealed class TableLoader : IAsyncDisposable
             if (kind is "r") with.Add("FREEZE");
         }
         if (with.Count > 0) copySql += $" WITH ({string.Join(", ", with)})";
-        if (binary is null)
+        if (binary is null && table.Masking is { } masking)
+        {
+            await using var writer = await conn.BeginTextImportAsync(copySql, _ct).ConfigureAwait(false);
+            var raw = ((StreamWriter)writer).BaseStream;
+            var rows = new byte[2 << 20];
+            await foreach (var chunk in table.Chunks.Reader.ReadAllAsync(_ct).ConfigureAwait(false))
+            {
+                int n;
+                try { n = masking.RewriteText(chunk.Buffer.AsSpan(0, chunk.Length), ref rows); }
+                catch (CopyValueException e) { throw new CopyValueException(chunk.FirstRow + e.Row, $"{e.Message.TrimEnd('.')} (COPY {name}, line {chunk.FirstRow + e.Row})"); }
+                finally { Release(chunk); }
+                await raw.WriteAsync(rows.AsMemory(0, n), _ct).ConfigureAwait(false);
+            }
+        }
+        else if (binary is null)
         {
             await using var writer = await conn.BeginTextImportAsync(copySql, _ct).ConfigureAwait(false);
             // The dump's bytes are already COPY text: pass them through untouched, without decoding to chars.

@@ -8,6 +8,25 @@ internal static class CopyStatement
 
     /// <summary>The (possibly quoted, schema-qualified) table name right after COPY.</summary>
     public static string TableOf(string sql) => QualifiedName.Read(sql, 5);
+
+    /// <summary>The unquoted column names of "COPY table (a, "B c") FROM stdin;", or null without a column list.</summary>
+    public static IReadOnlyList<string>? ColumnsOf(string sql, string table)
+    {
+        int open = 5 + table.Length;
+        const string tail = ") FROM stdin;";
+        if (!sql.AsSpan(open).StartsWith(" (") || !sql.EndsWith(tail, StringComparison.Ordinal)) return null;
+        var list = sql[(open + 2)..^tail.Length];
+        var names = new List<string>();
+        int i = 0;
+        while (i < list.Length)
+        {
+            while (i < list.Length && list[i] is ' ' or ',') i++;
+            if (i >= list.Length) break;
+            names.Add(Dumps.CreateTableStatement.ReadIdentifier(list[i..], out int used));
+            i += used;
+        }
+        return names;
+    }
 }
 
 /// <summary>Reads a possibly quoted, possibly schema-qualified SQL name at a position.</summary>

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Npgsql;
+using Replica.Postgres.Instances;
+using Replica.Postgres.Restore.Masking;
+using Replica.Postgres.Tests.Instances;
+
+namespace Replica.Postgres.Tests.Masking;
+
+/// <summary>
+/// Built once per test run: a source server with a "people" database holding personal data (auth_user goes as COPY
+/// text: it has dates and inet; contact, all integers and strings, goes as COPY binary), and its dumps in every flavour.
+/// </summary>
+public sealed class PeopleDumps : IAsyncLifetime
+{
+    public const string Bin = "/usr/lib/postgresql/15/bin";
+    public const string Key = "test-masking-key-0123456789";
+    private readonly TempFolder _tmp = new();
+
+    public PostgresInstance Source { get; private set; } = null!;
+    public string Password { get; } = "src-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Path of a dump: kind is "cluster", "database" or "custom".</summary>
+    public string Dump(string kind, bool gzip) => _tmp.Sub($"{kind}.dump{(gzip ? ".gz" : "")}");
+
+    public const string Content = """
+        CREATE TABLE public.auth_user (
+            id integer PRIMARY KEY,
+            email varchar(254) NOT NULL UNIQUE,
+            first_name varchar(150) NOT NULL,
+            last_name varchar(6),
+            username varchar(20) NOT NULL UNIQUE,
+            password varchar(128) NOT NULL,
+            last_login timestamptz,
+            birth date,
+            ip_address inet,
+            phone text,
+            age integer NOT NULL);
+        INSERT INTO public.auth_user
+          SELECT i, 'person' || i || '@mail.example.org',
+                 CASE WHEN i % 10 = 0 THEN E'Tab\there \\ back\nslash ' || i ELSE 'Given' || i END,
+                 CASE WHEN i % 7 = 0 THEN NULL ELSE 'Fam' || (i % 1000) END,
+                 'user' || i, 'pbkdf2_sha256$' || md5(i::text),
+                 CASE WHEN i % 5 = 0 THEN NULL ELSE timestamptz '2024-01-01 10:00:00.25+00' + i * interval '1 hour' END,
+                 CASE WHEN i % 6 = 0 THEN NULL ELSE date '1970-01-01' + i * 7 END,
+                 ('10.0.' || (i / 250) || '.' || (i % 250))::inet,
+                 CASE WHEN i % 3 = 0 THEN NULL ELSE '+44 20 7946 ' || lpad(i::text, 4, '0') END,
+                 18 + i % 60
+          FROM generate_series(1, 2000) i;
+        CREATE TABLE public.contact (
+            id bigint PRIMARY KEY,
+            email text UNIQUE,
+            nickname varchar(40),
+            note text,
+            code char(8) NOT NULL UNIQUE);
+        INSERT INTO public.contact
+          SELECT i, CASE WHEN i % 4 = 0 THEN NULL ELSE 'contact' || i || '@mail.example.org' END,
+                 CASE WHEN i % 9 = 0 THEN E'nick\\name\t' || i ELSE 'nick' || i END,
+                 'note ' || i, lpad(i::text, 8, '0')
+          FROM generate_series(1, 3000) i;
+        """;
+
+    public async Task InitializeAsync()
+    {
+        var o = new PostgresInstanceOptions(_tmp.Sub("source"), PostgresInstance.FindFreePort(), "postgres", Password);
+        Source = await PostgresInstance.CreateAsync(o, CancellationToken.None);
+        await ExecuteAsync("postgres", "CREATE DATABASE people");
+        await ExecuteAsync("people", Content);
+
+        var common = new[] { "-h", "127.0.0.1", "-p", o.Port.ToString(), "-U", "postgres" };
+        await DumpAsync("pg_dumpall", [.. common, "-f", Dump("cluster", false)]);
+        await DumpAsync("pg_dump", [.. common, "-d", "people", "-f", Dump("database", false)]);
+        await DumpAsync("pg_dump", [.. common, "-d", "people", "-Fc", "-f", Dump("custom", false)]);
+        foreach (var kind in new[] { "cluster", "database", "custom" })
+        {
+            await using var input = File.OpenRead(Dump(kind, false));
+            await using var output = new GZipStream(File.Create(Dump(kind, true)), CompressionLevel.Fastest);
+            await input.CopyToAsync(output);
+        }
+    }
+
+    /// <summary>The profile most tests use: every transformer, on both tables.</summary>
+    public static Dictionary<string, IReadOnlyDictionary<string, TransformerSpec>> Tables() => new()
+    {
+        ["public.auth_user"] = new Dictionary<string, TransformerSpec>
+        {
+            ["email"] = new("email"),
+            ["first_name"] = new("first_name"),
+            ["last_name"] = new("last_name"),
+            ["username"] = TransformerSpec.Parse("hash(length=16)"),
+            ["password"] = TransformerSpec.Parse("constant: !"),
+            ["last_login"] = TransformerSpec.Parse("noise_date: 30d"),
+            ["birth"] = TransformerSpec.Parse("noise_date: 400d"),
+            ["ip_address"] = new("null_value"),
+            ["phone"] = TransformerSpec.Parse("hash(length=10)"),
+            ["age"] = TransformerSpec.Parse("noise_int: 3"),
+        },
+        ["public.contact"] = new Dictionary<string, TransformerSpec>
+        {
+            ["email"] = new("email"),
+            ["nickname"] = new("hash"),
+        },
+    };
+
+    public static MaskingProfile Profile(Action<Dictionary<string, IReadOnlyDictionary<string, TransformerSpec>>>? change = null)
+    {
+        var tables = Tables();
+        change?.Invoke(tables);
+        return new MaskingProfile(Key, tables, PiiPolicy.Refuse, "developer");
+    }
+
+    /// <summary>Rows of a query on a server, each as an array of values (DBNull as null).</summary>
+    public static async Task<List<object?[]>> RowsAsync(PostgresInstance pg, string database, string sql)
+    {
+        await using var c = new NpgsqlConnection(pg.ConnectionString(database));
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await r.ReadAsync())
+        {
+            var row = new object?[r.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private async Task ExecuteAsync(string database, string sql)
+    {
+        await using var c = new NpgsqlConnection(Source.ConnectionString(database));
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private async Task DumpAsync(string tool, string[] args)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(Bin, tool)) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["PGPASSWORD"] = Password;
+        using var p = Process.Start(psi)!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Source.StopAsync(CancellationToken.None);
+        _tmp.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PeopleDumpsCollection : ICollectionFixture<PeopleDumps>
+{
+    public const string Name = "people dumps";
+}
