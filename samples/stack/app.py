@@ -54,11 +54,17 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(404, "text/plain", "not found\n")
             return
         rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{n}</td></tr>" for t, n in row_counts())
+        try:  # the first users, so a developer's copy shows whether their personal data was masked
+            users = "".join(f"<tr><td>{html.escape(u)}</td><td>{html.escape(e)}</td><td>{html.escape(f)}</td></tr>"
+                            for u, e, f in psql("SELECT username, email, first_name FROM auth_user ORDER BY id LIMIT 3"))
+        except Exception:
+            users = ""
         body = f"""<!doctype html><html><head><title>stack {html.escape(TARGET)}</title></head><body>
 <h1>Stack <span id="target">{html.escape(TARGET)}</span></h1>
 <p>Image tag: <b id="image-tag">{html.escape(TAG)}</b></p>
 <p>Database: {html.escape(os.environ.get('PGDATABASE', '?'))} on {html.escape(os.environ.get('PGHOST', '?'))}:{html.escape(os.environ.get('PGPORT', '?'))}</p>
 <table id="tables"><tr><th>table</th><th>rows</th></tr>{rows}</table>
+<table id="users"><tr><th>username</th><th>email</th><th>first name</th></tr>{users}</table>
 <p>Media files: <b id="media-files">{media_files()}</b> in {html.escape(MEDIA)}</p>
 </body></html>"""
         self.reply(200, "text/html; charset=utf-8", body)

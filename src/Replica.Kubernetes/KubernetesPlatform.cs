@@ -133,6 +133,16 @@ public sealed class KubernetesPlatform : IPlatform
     public Task RemoveDatabaseAsync(RunContext run, string instance) =>
         InRun(() => new DatabaseInstance(K, T, _options).RemoveAsync(instance, Logger(run), run.Cancellation));
 
+    public string? Unsupported(TargetConfig target) =>
+        target.Masking is not null
+            ? $"Target '{target.Name}' has a masking profile, which the kubernetes platform does not apply yet (the restore Job would copy production's personal data unmasked); restore it on a local target or remove targets.{target.Name}.masking."
+            : target.AfterRestore is { Count: > 0 }
+                ? $"Target '{target.Name}' has after_restore steps, which the kubernetes platform does not run yet; remove targets.{target.Name}.after_restore or use a local target."
+                : null;
+
+    public Task RunAfterRestoreAsync(RunContext run, AfterRestoreStep step, string instance) =>
+        throw new RefusedException(Unsupported(run.Target) ?? "after_restore steps are not supported on the kubernetes platform yet.");
+
     public Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, () => new DatabaseInstance(K, T, _options).ListAsync(ct));
 

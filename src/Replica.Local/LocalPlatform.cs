@@ -95,6 +95,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
                 Database = run.Target.Database.Name,
                 Owner = run.Target.Database.Owner,
                 Jobs = Math.Max(2, Environment.ProcessorCount),
+                Masking = run.Target.Masking,
             };
             report = await new RestoreEngine().RunAsync(options, ProgressAdapters.Restore(run), line => run.Info(line), run.Cancellation);
         }
@@ -107,10 +108,79 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
                 BackupDamaged = !full && BackupDamage.IsDamage(e),
             };
         }
+        foreach (var m in report.Masked)
+            run.Info($"masked {m.Values:N0} values of {m.Database}.{m.Table}.{m.Column} with {m.Transformer}{(m.Verified ? "; none of the source's values is left in it" : "")}");
         run.Info("handing the instance over durable (fsync on, flushed, checkpointed)");
         await server.UseDurableSettingsAsync(run.Cancellation);
         return RestoreReports.ToSummary(report);
     }
+
+    public string? Unsupported(TargetConfig target) => null;
+
+    public async Task RunAfterRestoreAsync(RunContext run, AfterRestoreStep step, string instance)
+    {
+        var folders = Folders(run.Target);
+        var record = DatabaseRecord.Read(folders.RecordFile(instance)) ?? throw new ReplicaStepException($"The database instance {instance} is missing; start the target again.");
+        if (step.Sql is { } sql)
+        {
+            var database = step.Database ?? run.Target.Database.Name;
+            await using var c = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder
+            {
+                Host = "127.0.0.1", Port = record.Port, Username = record.Superuser, Password = record.Password, Database = database, Pooling = false,
+            }.ConnectionString);
+            try
+            {
+                await c.OpenAsync(run.Cancellation);
+                await using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+                var rows = await cmd.ExecuteNonQueryAsync(run.Cancellation);
+                run.Info($"{step.Describe()}: {(rows >= 0 ? $"{rows} row(s)" : "done")}");
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                throw new ReplicaStepException($"The after_restore SQL in database {database} failed: {e.Message.TrimEnd('.')}; fix targets.{run.Target.Name}.after_restore.", e);
+            }
+            return;
+        }
+        var env = StackEnvironment(run, folders, record.Endpoint, run.Target.Name, imageTag: "", port: 0);
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = Path.GetDirectoryName(config.ConfigPath)!,
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(step.Command!);
+        foreach (var (k, v) in env) if (k is not ("PORT" or "STACK_IMAGE_TAG")) psi.Environment[k] = v;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var tail = new Queue<string>();
+        async Task Pump(StreamReader r)
+        {
+            while (await r.ReadLineAsync() is { } line)
+            {
+                run.Info($"| {line}");
+                lock (tail) { tail.Enqueue(line); if (tail.Count > 3) tail.Dequeue(); }
+            }
+        }
+        var pumps = Task.WhenAll(Pump(p.StandardOutput), Pump(p.StandardError));
+        try { await p.WaitForExitAsync(run.Cancellation); }
+        catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw; }
+        await pumps;
+        if (p.ExitCode != 0)
+            throw new ReplicaStepException($"The after_restore command '{step.Command}' exited {p.ExitCode} ({string.Join(" | ", tail)}); fix it or targets.{run.Target.Name}.after_restore.");
+    }
+
+    private static Dictionary<string, string> StackEnvironment(RunContext run, TargetFolders folders, DatabaseEndpoint database, string target, string imageTag, int port) => new()
+    {
+        ["REPLICA_TARGET"] = target,
+        ["STACK_IMAGE_TAG"] = imageTag,
+        ["DATABASE_URL"] = database.Url,
+        ["PGHOST"] = database.Host,
+        ["PGPORT"] = database.Port.ToString(CultureInfo.InvariantCulture),
+        ["PGDATABASE"] = database.Database,
+        ["PGUSER"] = database.User,
+        ["PGPASSWORD"] = database.Password,
+        ["MEDIA_ROOT"] = folders.Media,
+        ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+    };
 
     public async Task<StackEndpoint?> StartStackAsync(RunContext run, string imageTag, string instance)
     {
@@ -126,19 +196,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
         var stack = run.Target.Stack;
         var port = await StackPortAsync(run, folders);
         var text = port.ToString(CultureInfo.InvariantCulture);
-        var env = new Dictionary<string, string>
-        {
-            ["REPLICA_TARGET"] = run.Target.Name,
-            ["STACK_IMAGE_TAG"] = imageTag,
-            ["DATABASE_URL"] = database.Url,
-            ["PGHOST"] = database.Host,
-            ["PGPORT"] = database.Port.ToString(CultureInfo.InvariantCulture),
-            ["PGDATABASE"] = database.Database,
-            ["PGUSER"] = database.User,
-            ["PGPASSWORD"] = database.Password,
-            ["MEDIA_ROOT"] = folders.Media,
-            ["PORT"] = text,
-        };
+        var env = StackEnvironment(run, folders, database, run.Target.Name, imageTag, port);
         Directory.CreateDirectory(folders.Root);
         Directory.CreateDirectory(folders.Media);
         var url = $"http://127.0.0.1:{text}/";

@@ -54,12 +54,13 @@ public static class ConfigLoader
             throw new ConfigException(path, 1, "the file must be a mapping with 'source' and 'targets'; see README.md for an example");
 
         var root = new YamlMap(rootNode, path, "");
-        root.AllowOnly("state_dir", "source", "targets", "server");
+        root.AllowOnly("state_dir", "source", "targets", "server", "masking");
         var baseDir = System.IO.Path.GetDirectoryName(path)!;
         string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
 
         var stateDir = Resolve(root.String("state_dir") ?? ".replica");
         var source = ReadSource(root.Map("source") ?? throw root.Fail("'source' is missing", "add the database_backups, media_backup and image_tag of production"), Resolve);
+        var masking = MaskingConfig.Read(root.Map("masking"));
         var targetsMap = root.Map("targets") ?? throw root.Fail("'targets' is missing", "add at least one target such as staging");
         var targets = new Dictionary<string, TargetConfig>(StringComparer.Ordinal);
         foreach (var (name, node) in targetsMap.Entries)
@@ -68,7 +69,7 @@ public static class ConfigLoader
                 throw targetsMap.Error(node, $"'targets.{name}' must be a mapping", "give it a platform, or protected: true");
             if (!TargetName.IsValid(name))
                 throw targetsMap.Error(node, $"target name '{name}' is not allowed", "use lower-case letters, digits and dashes (it names folders and namespaces)");
-            targets[name] = ReadTarget(name, new YamlMap(m, path, $"targets.{name}"), Resolve);
+            targets[name] = ReadTarget(name, new YamlMap(m, path, $"targets.{name}"), Resolve, masking);
         }
         if (stateDir.Length > MaxStateDirLength)
             throw root.Error(root.Node("state_dir") ?? rootNode, $"'state_dir' is {stateDir.Length} characters long", $"give a path of at most {MaxStateDirLength} characters (database folders and sockets live below it)");
@@ -127,9 +128,9 @@ public static class ConfigLoader
         return new ImageTagSource(file is null ? null : resolve(file), value, k8s);
     }
 
-    private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve)
+    private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve, IReadOnlyDictionary<string, Replica.Postgres.Restore.Masking.MaskingProfile> masking)
     {
-        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes");
+        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes", "masking", "after_restore");
         var isProtected = map.Bool("protected") ?? false;
         var platform = map.String("platform") ?? (isProtected ? "none" : throw map.Fail($"'{map.Path}.platform' is missing", "write platform: local or platform: kubernetes"));
         if (platform is not (PlatformNames.Local or PlatformNames.Kubernetes) && !(isProtected && platform == "none"))
@@ -166,7 +167,38 @@ public static class ConfigLoader
         }
         if (platform == PlatformNames.Kubernetes && k8s is null)
             throw map.Fail($"'{map.Path}.kubernetes' is missing", "give it { namespace: NAME } (and context, storage_class as needed)");
-        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s);
+        Replica.Postgres.Restore.Masking.MaskingProfile? profile = null;
+        if (map.String("masking") is { } profileName)
+        {
+            if (isProtected)
+                throw map.Error(map.Node("masking")!, $"'{map.Path}.masking' is set on a protected target", "remove it: replica never restores into a protected target");
+            profile = masking.TryGetValue(profileName, out var p) ? p
+                : throw map.Error(map.Node("masking")!, $"'{map.Path}.masking' names the profile '{profileName}', which masking: does not define", $"define it under masking: or use one of: {(masking.Count == 0 ? "(none)" : string.Join(", ", masking.Keys))}");
+        }
+        var afterRestore = ReadAfterRestore(map, db.Name);
+        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s, profile, afterRestore);
+    }
+
+    private static IReadOnlyList<AfterRestoreStep>? ReadAfterRestore(YamlMap map, string defaultDatabase)
+    {
+        if (map.Node("after_restore") is not { } node) return null;
+        if (node is not YamlSequenceNode list)
+            throw map.Error(node, $"'{map.Path}.after_restore' must be a list", "write - sql: \"…\" (with database:) or - command: \"…\" items");
+        var steps = new List<AfterRestoreStep>();
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode m)
+                throw map.Error(item, $"an item of '{map.Path}.after_restore' is not a mapping", "write - sql: \"…\" or - command: \"…\"");
+            var step = new YamlMap(m, map.File, $"{map.Path}.after_restore[{steps.Count}]");
+            step.AllowOnly("sql", "command", "database");
+            var (sql, command) = (step.String("sql"), step.String("command"));
+            if ((sql is null) == (command is null))
+                throw step.Fail($"'{step.Path}' must have exactly one of sql or command", "keep one of them");
+            if (command is not null && step.String("database") is not null)
+                throw step.Error(step.Node("database")!, $"'{step.Path}.database' is given for a command", "database: only applies to sql");
+            steps.Add(new AfterRestoreStep(sql, command, sql is null ? null : step.String("database") ?? defaultDatabase));
+        }
+        return steps;
     }
 
     /// <summary>targets.X.kubernetes.resources.{database,workers,stack}.{requests,limits}.{cpu,memory,ephemeral-storage}: quantities as Kubernetes writes them.</summary>

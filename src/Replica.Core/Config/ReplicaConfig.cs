@@ -42,7 +42,20 @@ public sealed record TargetConfig(
     DatabaseConfig Database,
     MediaConfig Media,
     StackConfig? Stack,
-    KubernetesTargetConfig? Kubernetes);
+    KubernetesTargetConfig? Kubernetes,
+    Replica.Postgres.Restore.Masking.MaskingProfile? Masking = null,
+    IReadOnlyList<AfterRestoreStep>? AfterRestore = null);
+
+/// <summary>
+/// A fix applied to a fresh copy before its stack starts (the site's domain, outgoing e-mail off):
+/// SQL run in <see cref="Database"/>, or a command run with the stack's environment.
+/// </summary>
+public sealed record AfterRestoreStep(string? Sql, string? Command, string? Database)
+{
+    public string Describe() => Sql is not null
+        ? $"sql in {Database}: {(Sql.Length > 60 ? Sql[..60] + "…" : Sql)}"
+        : $"command: {(Command!.Length > 60 ? Command[..60] + "…" : Command)}";
+}
 
 public sealed record DatabaseConfig(string Name = "frag", string Owner = "fragalysis", string? Image = null, string? Size = null);
 

@@ -21,6 +21,8 @@ internal sealed class YamlMap
 
     public int Line => (int)_node.Start.Line;
 
+    public string File => _file;
+
     public IEnumerable<(string Key, YamlNode Value)> Entries =>
         _node.Children.Select(kv => (((YamlScalarNode)kv.Key).Value ?? "", kv.Value));
 

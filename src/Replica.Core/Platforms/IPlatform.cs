@@ -41,6 +41,15 @@ public interface IPlatform
     /// </summary>
     Task<DatabaseEndpoint> CreateDatabaseAsync(RunContext run, string instance);
 
+    /// <summary>
+    /// A sentence saying what the target's configuration asks that this platform cannot do yet
+    /// (checked by plan, before anything changes); null when it can do all of it.
+    /// </summary>
+    string? Unsupported(TargetConfig target);
+
+    /// <summary>Runs one post-restore step against the instance before the stack starts: SQL in a database of it, or a command with the stack's environment.</summary>
+    Task RunAfterRestoreAsync(RunContext run, AfterRestoreStep step, string instance);
+
     /// <summary>Restores the backup into the instance, verifies it and hands it over durable.</summary>
     Task<RestoreSummary> RestoreDatabaseAsync(RunContext run, Backup backup, string instance);
 

@@ -38,4 +38,5 @@ public sealed record StartPlan(
     bool SideBySide = false,
     Runs.TargetRecord? Previous = null,
     DatabaseFootprint? Footprint = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    Replica.Postgres.Restore.Masking.MaskingPlan? Masking = null);

@@ -5,6 +5,7 @@ using Replica.Core.Platforms;
 using Replica.Core.Progress;
 using Replica.Core.Runs;
 using Replica.Postgres.Dumps;
+using Replica.Postgres.Restore.Masking;
 
 namespace Replica.Core.Workflows;
 
@@ -57,6 +58,16 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
         DumpInfo dump;
         try { dump = backup.Inspect(); }
         catch (DumpFormatException e) { throw new RefusedException(e.Message); }
+        if (platform.Unsupported(target) is { } unsupported) throw new RefusedException(unsupported);
+        MaskingPlan? masking = null;
+        if (target.Masking is { } profile)
+        {
+            // Read from the dump's own schema: a profile naming what the dump lacks, or leaving personal-looking columns uncovered, is refused here.
+            var schema = await DumpSchemaReader.ReadAsync(backup.Path, target.Database.Name, ct: ct);
+            masking = MaskingPlan.For(profile, schema, backup.Name);
+            if (masking.Refused) throw new RefusedException(masking.Refusal!);
+            foreach (var pii in masking.UncoveredPii) warnings.Add($"column {pii.Database}.{pii.Table}.{pii.Column} looks personal ({pii.Reason}) and is not masked (pii_columns: warn)");
+        }
 
         var previous = store.FindTarget(target.Name);
         var current = previous?.Database;
@@ -74,13 +85,18 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
         var steps = new List<string>();
         if (current is not null && !sideBySide) steps.AddRange([StepStopStack, StepRemoveDatabase]);
         steps.AddRange([StepCreateDatabase, StepRestore]);
+        steps.AddRange(AfterRestoreSteps(target).Select(a => a.Name));
         if (!request.DbOnly) steps.Add(StepSyncMedia);
         steps.Add(sideBySide ? StepSwitchStack : StepStartStack);
         if (sideBySide) steps.Add(StepRemovePreviousDatabase);
         return new StartPlan(target.Name, target.Platform, backup, dump, tag, request.ImageTag is not null,
             platform.MediaLocation(target), await platform.MediaVolumeExistsAsync(target, ct), request.DbOnly, steps,
-            sideBySide, previous, footprint, warnings);
+            sideBySide, previous, footprint, warnings, masking);
     }
+
+    /// <summary>The target's after_restore entries as steps named "after restore N".</summary>
+    private static IEnumerable<(string Name, AfterRestoreStep Step)> AfterRestoreSteps(TargetConfig target) =>
+        (target.AfterRestore ?? []).Select((a, i) => ($"after restore {i + 1}", a));
 
     public async Task<RunResult> StartAsync(StartRequest request, IRunProgress progress, CancellationToken ct, string? launchedBy = null)
     {
@@ -118,6 +134,8 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
             }
             steps.Add(new(StepCreateDatabase, async r => result.Database = await platform.CreateDatabaseAsync(r, instance)));
             steps.Add(new(StepRestore, async r => result.Restore = await platform.RestoreDatabaseAsync(r, plan.Backup, instance)));
+            foreach (var (name, after) in AfterRestoreSteps(target))
+                steps.Add(new(name, r => { r.Info(after.Describe()); return platform.RunAfterRestoreAsync(r, after, instance); }));
             if (!plan.DbOnly)
             {
                 var limit = request.AllowMediaDelete ? MediaDeletionLimit.Unlimited : new MediaDeletionLimit(target.Media.MaxDeletePercent);

@@ -32,6 +32,11 @@ public sealed class PlanStartCommand : AsyncCommand<StartSettings>
             o.WriteLine("  refresh     first start: no database to keep");
         if (plan.Footprint is { } f && plan.SideBySide)
             o.WriteLine($"  disk        about {(f.UsedBytes is { } u ? Size.Format(u) : "unknown")} more on {f.Volume} while both databases exist ({(f.FreeBytes is { } fr ? Size.Format(fr) + " free" : "free space unknown")})");
+        if (plan.Masking is { } masking)
+        {
+            o.WriteLine($"  masking     profile {masking.Profile}: {masking.Masked.Count} column(s) masked in the restore stream, before any row reaches the server");
+            foreach (var m in masking.Masked) o.WriteLine($"              {m.Database}.{m.Table}.{m.Column} ({m.Type}) → {m.Transformer}");
+        }
         o.WriteLine($"  steps       {string.Join(" → ", plan.Steps)}");
         foreach (var w in plan.Warnings ?? []) o.WriteLine($"  warning     {w}");
         o.WriteLine("Nothing was changed.");
