@@ -72,6 +72,7 @@ catch (OperationCanceledException)
 catch (StateFolderException e)
 {
     Console.Error.WriteLine($"replica: {e.Message}");
+    if (Environment.GetEnvironmentVariable("REPLICA_DEBUG") is "1") Console.Error.WriteLine(e);
     return 1;
 }
 catch (Exception e)

@@ -89,12 +89,13 @@ public sealed class WorkerInImageTests(BuiltImage image) : IClassFixture<BuiltIm
         var destination = Directory.CreateDirectory(Path.Combine(_folder, "media")).FullName;
         Run("cp", "-a", Path.Combine(RepoPaths.Root, "samples", "production", "media"), source);
         Run("chmod", "-R", "a+rX", source);
-        // The media volume as a pod sees it with fsGroup: the worker's own, with a stale file to delete.
+        // The media volume as a pod sees it with fsGroup: the worker's own, with a stale file to delete. That is all
+        // it holds, so the deletion is 100 % of its entries: allowed here, as --allow-media-delete would.
         File.WriteAllText(Path.Combine(destination, "stale.txt"), "not in the backup");
         Run("chown", "-R", $"{WorkerJobs.RunAsUser}:{WorkerJobs.RunAsUser}", destination);
 
         var run = await RunWorkerAsync("none", [$"{source}:/media-backup:ro", $"{destination}:/media"],
-            ["sync-media", "--source", "/media-backup", "--dest", "/media", "--json"]);
+            ["sync-media", "--source", "/media-backup", "--dest", "/media", "--json", "--max-delete-percent", "100"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var summary = JsonSerializer.Deserialize(run.Stdout, WorkerJson.Default.SyncMediaSummary)!;

@@ -36,6 +36,25 @@ public sealed partial class RunStore
         return c;
     }
 
+    /// <summary>
+    /// A connection for reading. On a full state folder SQLite cannot even make the shared-memory
+    /// file a WAL database needs to be opened; what is recorded is then read from the database file
+    /// as it is (as of its last checkpoint), so `status` still shows what runs.
+    /// </summary>
+    private SqliteConnection OpenForReading()
+    {
+        try { return Open(); }
+        catch (StateFolderException) when (File.Exists(Path))
+        {
+            var c = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = $"file:{Path}?immutable=1", Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+            }.ToString());
+            c.Open();
+            return c;
+        }
+    }
+
     private void EnsureCreated()
     {
         if (_created) return;
@@ -65,7 +84,7 @@ public sealed partial class RunStore
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string, object?)[] args)
     {
         if (!Exists) return [];
-        using var c = Open();
+        using var c = OpenForReading();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);

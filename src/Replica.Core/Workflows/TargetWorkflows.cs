@@ -176,7 +176,7 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
                 ? $"{target.Name} still runs backup {current.BackupName} restored by run {current.RestoredBy}"
                 : $"{target.Name} has no database now; the database this run created was removed";
             store.SaveTarget((current ?? new TargetRecord(target.Name, TargetStates.Stopped, null, null, null, null, _clock.GetUtcNow()))
-                with { LastRun = run.RunId, Updated = _clock.GetUtcNow(), State = current?.Database is not null ? TargetStates.Running : TargetStates.Failed });
+                with { LastRun = run.RunId, Updated = _clock.GetUtcNow(), State = current?.Database is not null ? TargetStates.Running : result.Status == RunStatus.Cancelled ? TargetStates.Stopped : TargetStates.Failed });
             if (result.DamagedBackup)
             {
                 store.MarkDamaged(DamagedBackups.Record(plan.Backup, run.RunId, result.Message ?? "restore failed", _clock.GetUtcNow()));

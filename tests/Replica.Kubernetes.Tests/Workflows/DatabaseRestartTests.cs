@@ -39,16 +39,17 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         var tables = await TablesAsync(first);
         Assert.True(tables > 0);
 
+        var pod = $"{Replica.Kubernetes.Manifests.ObjectNames.DatabaseInstance(result.RunId)}-0"; // the run's own database StatefulSet
         var firstPid = first.ProcessId;
         Assert.NotNull(firstPid);
-        await _s.Client.CoreV1.DeleteNamespacedPodAsync("database-0", SimulatedStaging.Namespace);
+        await _s.Client.CoreV1.DeleteNamespacedPodAsync(pod, SimulatedStaging.Namespace);
         try { await Eventually.True(() => Task.FromResult(_s.Databases.Count == 2 && _s.Databases[1].IsRunning), "a second server on the same volume"); }
         catch (TimeoutException)
         {
-            var events = (await _s.Client.CoreV1.ListNamespacedEventAsync(SimulatedStaging.Namespace)).Items.Where(e => e.InvolvedObject.Name == "database-0")
+            var events = (await _s.Client.CoreV1.ListNamespacedEventAsync(SimulatedStaging.Namespace)).Items.Where(e => e.InvolvedObject.Name == pod)
                 .Select(e => $"{e.Reason}: {e.Message}");
             string log;
-            try { using var l = await _s.Client.CoreV1.ReadNamespacedPodLogAsync("database-0", SimulatedStaging.Namespace, container: "postgres"); log = await new StreamReader(l).ReadToEndAsync(); }
+            try { using var l = await _s.Client.CoreV1.ReadNamespacedPodLogAsync(pod, SimulatedStaging.Namespace, container: "postgres"); log = await new StreamReader(l).ReadToEndAsync(); }
             catch (Exception x) { log = x.Message; }
             Assert.Fail($"servers {_s.Databases.Count}\n{await _s.DescribeAsync()}\n{string.Join("\n", events)}\nlog: {log}");
         }
