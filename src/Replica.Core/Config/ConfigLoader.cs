@@ -54,7 +54,7 @@ public static class ConfigLoader
             throw new ConfigException(path, 1, "the file must be a mapping with 'source' and 'targets'; see README.md for an example");
 
         var root = new YamlMap(rootNode, path, "");
-        root.AllowOnly("state_dir", "source", "targets", "server");
+        root.AllowOnly("state_dir", "source", "targets", "server", "schedules", "notifications");
         var baseDir = System.IO.Path.GetDirectoryName(path)!;
         string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
 
@@ -72,7 +72,11 @@ public static class ConfigLoader
         }
         if (stateDir.Length > MaxStateDirLength)
             throw root.Error(root.Node("state_dir") ?? rootNode, $"'state_dir' is {stateDir.Length} characters long", $"give a path of at most {MaxStateDirLength} characters (database folders and sockets live below it)");
-        var config = new ReplicaConfig(path, stateDir, source, targets, ServerConfigReader.Read(root.Map("server")));
+        var config = new ReplicaConfig(path, stateDir, source, targets, ServerConfigReader.Read(root.Map("server")))
+        {
+            Schedules = Schedules.ScheduleConfigReader.Read(root.Map("schedules"), targets),
+            Notifications = Notifications.NotificationConfigReader.Read(root.Map("notifications"), path),
+        };
         Guards.WorkflowGuards.EnsureFoldersApart(config);
         return config;
     }
@@ -129,7 +133,7 @@ public static class ConfigLoader
 
     private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve)
     {
-        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes");
+        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes", "expire_after_hours");
         var isProtected = map.Bool("protected") ?? false;
         var platform = map.String("platform") ?? (isProtected ? "none" : throw map.Fail($"'{map.Path}.platform' is missing", "write platform: local or platform: kubernetes"));
         if (platform is not (PlatformNames.Local or PlatformNames.Kubernetes) && !(isProtected && platform == "none"))
@@ -165,7 +169,7 @@ public static class ConfigLoader
         }
         if (platform == PlatformNames.Kubernetes && k8s is null)
             throw map.Fail($"'{map.Path}.kubernetes' is missing", "give it { namespace: NAME } (and context, storage_class as needed)");
-        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s);
+        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s, Expiry.ExpiryConfigReader.Read(map, isProtected));
     }
 }
 
