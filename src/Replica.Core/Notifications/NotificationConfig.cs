@@ -23,7 +23,7 @@ public enum NotificationFormat { Slack, Json }
 /// secrets: they are resolved only when a message is sent and never written anywhere.
 /// </summary>
 /// <param name="ExpiringLeadHours">how long before a target expires the `expiring` message goes out.</param>
-/// <param name="Line">where the notification is in replica.yaml, for errors about its values.</param>
+/// <param name="UrlLine">the line of its url in replica.yaml, for errors about the value; <paramref name="SecretLine"/> likewise.</param>
 public sealed record NotificationConfig(
     string Name,
     string UrlText,
@@ -33,7 +33,8 @@ public sealed record NotificationConfig(
     string? SecretText,
     int ExpiringLeadHours,
     string ConfigPath,
-    int Line)
+    int UrlLine,
+    int SecretLine = 0)
 {
     public const int DefaultExpiringLeadHours = 12;
 
@@ -44,17 +45,17 @@ public sealed record NotificationConfig(
     /// <exception cref="RefusedException">a variable it names is not set, or the result is not an http(s) URL.</exception>
     public Uri Url()
     {
-        var text = Expand(UrlText, "url");
+        var text = Expand(UrlText, "url", UrlLine);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new RefusedException($"{ConfigPath}, line {Line}: 'notifications.{Name}.url' is not an http(s) URL once expanded; give https://… or ${{ENV_NAME}} holding one.");
+            throw new RefusedException($"{ConfigPath}, line {UrlLine}: 'notifications.{Name}.url' is not an http(s) URL once expanded; give https://… or ${{ENV_NAME}} holding one.");
         return uri;
     }
 
-    public string? Secret() => SecretText is null ? null : Expand(SecretText, "secret");
+    public string? Secret() => SecretText is null ? null : Expand(SecretText, "secret", SecretLine);
 
     private static readonly Regex Variable = new(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant);
 
-    private string Expand(string text, string key) => Variable.Replace(text, m =>
+    private string Expand(string text, string key, int line) => Variable.Replace(text, m =>
         Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } v ? v
-            : throw new RefusedException($"{ConfigPath}, line {Line}: 'notifications.{Name}.{key}' names ${{{m.Groups[1].Value}}}, which is not set; set it in the server's environment."));
+            : throw new RefusedException($"{ConfigPath}, line {line}: 'notifications.{Name}.{key}' names ${{{m.Groups[1].Value}}}, which is not set; set it in the server's environment."));
 }

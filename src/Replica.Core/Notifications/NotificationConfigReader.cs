@@ -35,7 +35,8 @@ internal static class NotificationConfigReader
                 if (!System.Text.RegularExpressions.Regex.IsMatch(g, "^[a-z0-9*?-]+$"))
                     throw n.Error(n.Node("targets")!, $"'{n.Path}.targets' has '{g}', which is not a target glob", "use target names with * and ?, e.g. [\"staging\", \"dev-*\"]");
             list[name] = new NotificationConfig(name, url, format, on.ToHashSet(StringComparer.Ordinal), globs, n.String("secret"),
-                n.Int("expiring_lead_hours") ?? NotificationConfig.DefaultExpiringLeadHours, configPath, n.Line);
+                n.Int("expiring_lead_hours") ?? NotificationConfig.DefaultExpiringLeadHours, configPath,
+                (int)n.Node("url")!.Start.Line, n.Node("secret") is { } sn ? (int)sn.Start.Line : 0);
         }
         return list;
     }

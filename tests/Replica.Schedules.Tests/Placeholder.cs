@@ -1,1 +1,0 @@
-namespace Replica.Schedules.Tests;
