@@ -38,8 +38,9 @@ public sealed class Scheduler(ReplicaConfig config, ScheduleFiring firing, RunSt
             var wait = at - clock.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                Waiting?.Invoke(at);
-                try { await Task.Delay(wait < LongestWait ? wait : LongestWait, clock, stop); }
+                var delay = Task.Delay(wait < LongestWait ? wait : LongestWait, clock, stop);
+                Waiting?.Invoke(at); // after the timer exists: whoever moves the clock now wakes it
+                try { await delay; }
                 catch (OperationCanceledException) { return; }
                 continue;
             }
