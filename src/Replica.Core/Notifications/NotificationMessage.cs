@@ -102,7 +102,7 @@ public static class NotificationMessage
     private static string Link(string publicUrl, string? runId) =>
         publicUrl.TrimEnd('/') + "/" + (runId is null ? "" : $"#run={Uri.EscapeDataString(runId)}");
 
-    private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

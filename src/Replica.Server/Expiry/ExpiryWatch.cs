@@ -35,8 +35,9 @@ public sealed class ExpiryWatch(ReplicaConfig config, RunStore store, RunLaunche
         while (!stop.IsCancellationRequested)
         {
             await CheckAsync();
-            Checked?.Invoke();
-            try { await Task.Delay(Interval, clock, stop); }
+            var delay = Task.Delay(Interval, clock, stop);
+            Checked?.Invoke(); // after the timer exists: whoever moves the clock now wakes it
+            try { await delay; }
             catch (OperationCanceledException) { return; }
         }
     }

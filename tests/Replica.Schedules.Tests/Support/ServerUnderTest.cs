@@ -39,7 +39,8 @@ public sealed class ServerUnderTest : IAsyncDisposable
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", new AccessTokens(Store).Create("admin", Role.Admin, []));
     }
 
-    public static async Task<ServerUnderTest> StartAsync(ReplicaConfig config, TimeProvider? clock = null, DeliveryOptions? delivery = null)
+    public static async Task<ServerUnderTest> StartAsync(ReplicaConfig config, TimeProvider? clock = null, DeliveryOptions? delivery = null,
+        Action<WebApplication>? beforeStart = null)
     {
         var logs = new ConcurrentQueue<string>();
         var app = ReplicaServer.Build(config, new PlatformFactory(), new IPEndPoint(IPAddress.Loopback, 0),
@@ -49,6 +50,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
                 s.AddSingleton(delivery ?? new DeliveryOptions(MaxRetries: 3, FirstDelay: TimeSpan.FromMilliseconds(200), AttemptTimeout: TimeSpan.FromSeconds(5), TotalTimeout: TimeSpan.FromSeconds(60)));
                 if (clock is not null) s.AddSingleton(clock);
             });
+        beforeStart?.Invoke(app);
         await app.StartAsync();
         return new ServerUnderTest(config, app, logs);
     }
