@@ -28,22 +28,6 @@ public sealed class EndToEndTests : IAsyncLifetime
         _box.Dispose();
     }
 
-    /// <summary>
-    /// replica as its own project builds it. The copy beside these tests cannot serve: this test project runs on the
-    /// shared ASP.NET Core framework (10.0.12 here), so the build leaves out the newer Microsoft.Extensions assemblies
-    /// (10.0.13, required by Http.Resilience) that replica's own output carries and its deps.json names.
-    /// </summary>
-    private static string ServeDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name; // bin/<Configuration>/net10.0/
-            var dll = Path.Combine(Workspace.RepoRoot, "src", "Replica", "bin", configuration, "net10.0", "replica.dll");
-            Assert.True(File.Exists(dll), $"{dll} is missing; build src/Replica ({configuration}) first");
-            return dll;
-        }
-    }
-
     [Fact]
     public async Task A_scheduled_start_fires_in_replica_serve_runs_on_the_sample_and_its_notification_arrives()
     {
@@ -73,7 +57,7 @@ public sealed class EndToEndTests : IAsyncLifetime
             .Stdout.Trim().Split('\n')[^1].Trim();
 
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = _box.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { ServeDll, "serve", "--config", _box.ConfigPath }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { ReplicaProcess.Dll, "serve", "--config", _box.ConfigPath }) psi.ArgumentList.Add(a);
         psi.Environment.Remove("REPLICA_CONFIG");
         using var serve = Process.Start(psi)!;
         var output = new StringBuilder();
