@@ -3,6 +3,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Replica.Core.Launch;
 using Replica.Core.Runs;
+using Replica.Core;
 using Replica.Core.Schedules;
 using Replica.Server.Api;
 using Replica.Server.Expiry;
@@ -42,9 +43,12 @@ internal static class Automation
         {
             var firing = new ScheduleFiring(p.GetRequiredService<RunLauncher>(), store, p.GetRequiredService<TimeProvider>());
             var status = p.GetRequiredService<StatusCache>();
-            firing.Fired += (_, handle) =>
+            var notifier = p.GetRequiredService<Notifier>();
+            firing.Fired += (fire, handle) =>
             {
                 status.Invalidate();
+                try { notifier.NotifyFire(fire); }
+                catch (StateFolderException) { /* the fire itself is recorded, or the run store is unwritable for all */ }
                 handle?.Completion.ContinueWith(_ => status.Invalidate(), TaskScheduler.Default);
             };
             return firing;

@@ -187,4 +187,33 @@ public sealed class NotificationTests : IAsyncLifetime
         AssertNoSecretIn("the server's logs", string.Join("\n", server.Logs));
         AssertNoSecretIn("the run store", server.StoreBytes());
     }
+
+    [Fact]
+    public async Task A_scheduled_fire_refused_before_any_run_is_announced_as_failed_naming_the_schedule_and_the_reason()
+    {
+        var config = _box.Write(Notifications("json", "failed", "\"dev\"") + """
+
+            schedules:
+              dev-upgrade:
+                target: dev
+                workflow: upgrade
+                options: { image_tag: "2099.1.1" }
+                cron: "0 3 * * *"
+            """);
+        await using var server = await ServerUnderTest.StartAsync(config);
+        var firing = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Replica.Core.Schedules.ScheduleFiring>(server.App.Services);
+        var at = new DateTimeOffset(2026, 6, 10, 3, 0, 0, TimeSpan.Zero);
+        var fire = await firing.FireAsync(config.Schedules["dev-upgrade"], at);
+        Assert.Equal(FireOutcomes.Refused, fire.Outcome); // dev has no running database to upgrade
+
+        var r = await _receiver.NextAsync();
+        Assert.Equal(Hmac(r.Body), r.Headers["X-Replica-Signature"]);
+        var doc = JsonDocument.Parse(r.Body).RootElement;
+        Assert.Equal("failed", doc.GetProperty("event").GetString());
+        Assert.Equal("refused", doc.GetProperty("outcome").GetString());
+        Assert.Equal("schedule:dev-upgrade", doc.GetProperty("launched_by").GetString());
+        Assert.Equal("2026-06-10T03:00:00Z", doc.GetProperty("fire_time").GetString());
+        Assert.Contains("no running database", doc.GetProperty("message").GetString());
+        Assert.Empty(server.Store.ListRuns(null));
+    }
 }

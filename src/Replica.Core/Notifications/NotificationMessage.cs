@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Replica.Core.Launch;
 using Replica.Core.Wire;
 
 namespace Replica.Core.Notifications;
@@ -27,6 +28,25 @@ public static class NotificationMessage
         var blocks = new JsonArray(Section(text));
         if (link is not null) blocks.Add(Section($"<{link}|Open replica>"));
         return Serialize(new JsonObject { ["text"] = text, ["blocks"] = blocks });
+    }
+
+    /// <summary>A schedule's fire that began no run (refused by a guard, or an error): the team hears of it as a failure.</summary>
+    public static byte[] ForRefusedFire(Schedules.ScheduleConfig schedule, Runs.ScheduleFire fire, NotificationFormat format, string? publicUrl)
+    {
+        var link = publicUrl is null ? null : Link(publicUrl, null);
+        if (format == NotificationFormat.Json)
+            return Serialize(new JsonObject
+            {
+                ["event"] = NotificationEvents.Failed, ["run_id"] = null, ["target"] = schedule.Target, ["workflow"] = schedule.Request.Kind.ToRecorded(),
+                ["outcome"] = fire.Outcome, ["launched_by"] = schedule.LaunchedBy, ["schedule"] = schedule.Name, ["fire_time"] = Utc(fire.FireTime),
+                ["message"] = fire.Message, ["url"] = link,
+            });
+        var headline = $"{schedule.Request.Kind.ToRecorded()} {schedule.Target} {fire.Outcome} (schedule {schedule.Name})";
+        var blocks = new JsonArray(
+            new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = $"replica: {headline}" } },
+            Section($"*The {Utc(fire.FireTime)} fire began no run*\n{fire.Message}"));
+        if (link is not null) blocks.Add(Section($"<{link}|Open replica>"));
+        return Serialize(new JsonObject { ["text"] = $":x: replica: {headline}", ["blocks"] = blocks });
     }
 
     private static JsonObject JsonRun(RunFacts f, string @event, string? publicUrl)

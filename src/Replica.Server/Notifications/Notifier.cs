@@ -84,6 +84,18 @@ public sealed class Notifier(ReplicaConfig config, ServerConfig server, RunStore
         }
     }
 
+    /// <summary>A schedule's fire refused or failed before any run existed: `failed` notifications hear of it. (A skipped fire — the target was busy — is only recorded.)</summary>
+    public void NotifyFire(ScheduleFire fire)
+    {
+        if (fire.Outcome is not (FireOutcomes.Refused or FireOutcomes.Failed) || !config.Schedules.TryGetValue(fire.Schedule, out var schedule)) return;
+        var subject = $"schedule:{fire.Schedule}@{fire.FireTime.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}";
+        foreach (var n in config.Notifications.Values.Where(n => n.Wants(NotificationEvents.Failed, schedule.Target)))
+        {
+            var id = store.BeginDelivery(null, schedule.Target, n.Name, NotificationEvents.Failed, subject, clock.GetUtcNow());
+            Send(n, id, NotificationMessage.ForRefusedFire(schedule, fire, n.Format, server.PublicUrl));
+        }
+    }
+
     private void Send(NotificationConfig n, string deliveryId, byte[] body)
     {
         var task = Task.Run(() => sender.SendAsync(n, deliveryId, body, _stopping));
