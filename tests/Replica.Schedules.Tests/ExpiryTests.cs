@@ -105,4 +105,30 @@ public sealed class ExpiryTests : IAsyncLifetime
                 try { await workflows.StopAsync(t, false, SilentProgress.Instance, CancellationToken.None); } catch (Exception) { }
         }
     }
+
+    [Fact]
+    public void The_clock_runs_from_the_newest_of_the_last_successful_start_and_the_last_extension()
+    {
+        var config = _box.Write(targetExtra: "expire_after_hours: 72");
+        var store = _box.Store(config);
+        var dev = config.Targets["dev"];
+        Assert.Null(Core.Expiry.ExpiryClock.Expires(dev, store)); // never started: nothing to expire
+        store.Extend("dev", DateTimeOffset.UtcNow.AddHours(-10), "token:alan");
+        Assert.Null(Core.Expiry.ExpiryClock.Expires(dev, store)); // holds no database
+
+        var start = store.BeginRun("dev", "start --db-only", new Dictionary<string, string?>(), "cli:alan@here");
+        store.EndRun(start.Id, RunStatus.Succeeded, null);
+        store.SaveTarget(new TargetRecord("dev", TargetStates.Running, "1", "b", null, start.Id, DateTimeOffset.UtcNow, start.Id, start.Id));
+        var started = store.LastSuccessfulStart("dev")!.Value;
+        Assert.Equal(started.AddHours(72), Core.Expiry.ExpiryClock.Expires(dev, store)); // the start is newer than the extension
+
+        var failed = store.BeginRun("dev", "start", new Dictionary<string, string?>(), "cli:alan@here");
+        store.EndRun(failed.Id, RunStatus.Failed, "no");
+        Assert.Equal(started.AddHours(72), Core.Expiry.ExpiryClock.Expires(dev, store)); // a failed start resets nothing
+
+        var extendedAt = started.AddHours(5);
+        store.Extend("dev", extendedAt, "token:alan");
+        Assert.Equal(extendedAt.AddHours(72), Core.Expiry.ExpiryClock.Expires(dev, store));
+        Assert.Null(Core.Expiry.ExpiryClock.Expires(config.Targets["staging"] with { ExpireAfterHours = null }, store));
+    }
 }

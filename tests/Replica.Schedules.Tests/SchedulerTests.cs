@@ -186,4 +186,28 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal("succeeded", listing["free-one"].LastFire!.RunStatus);
         Assert.Equal(5, listing["free-one"].Next.Count);
     }
+
+    [Fact]
+    public async Task A_fire_the_running_server_reaches_far_too_late_is_recorded_as_missed_not_run_late()
+    {
+        var config = _box.Write("""
+            schedules:
+              hourly:
+                target: dev
+                workflow: stop
+                cron: "0 * * * *"
+            """);
+        var store = _box.Store(config);
+        var clock = new FakeTimeProvider(Utc("2026-06-10T09:30:00Z"));
+        await using var s = new Running(config, store, clock);
+        await s.Scheduler.StartAsync(CancellationToken.None);
+        var due = await s.NextWaitAsync();
+        Assert.Equal(Utc("2026-06-10T10:00:00Z"), due);
+        clock.SetUtcNow(Utc("2026-06-10T10:20:00Z")); // the machine slept through it
+        Assert.Equal(Utc("2026-06-10T11:00:00Z"), await s.NextWaitAsync());
+        var missed = Assert.Single(store.Fires("hourly"));
+        Assert.Equal((due, FireOutcomes.Missed, (string?)null), (missed.FireTime, missed.Outcome, missed.RunId));
+        Assert.Contains("20 minutes later", missed.Message);
+        Assert.Empty(store.ListRuns("dev"));
+    }
 }

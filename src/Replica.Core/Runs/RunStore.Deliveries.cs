@@ -47,9 +47,6 @@ public sealed partial class RunStore
         Query("SELECT 1 FROM deliveries WHERE target = $t AND notification = $n AND event = $e AND subject = $s LIMIT 1", _ => 1,
             ("$t", target), ("$n", notification), ("$e", @event), ("$s", subject)).Count > 0;
 
-    /// <summary>A target's deliveries not about a run (expiry warnings), oldest first.</summary>
-    public IReadOnlyList<Delivery> TargetDeliveries(string target) => QueryDeliveries("WHERE target = $a AND run_id IS NULL", target);
-
     private List<Delivery> QueryDeliveries(string where, string arg)
     {
         var rows = Query($"SELECT id, run_id, target, notification, event, subject, created, outcome, ended FROM deliveries {where} ORDER BY created, id",
