@@ -30,7 +30,8 @@ public sealed class SchedulerTests : IDisposable
         public Running(ReplicaConfig config, RunStore store, TimeProvider clock)
         {
             var launcher = new RunLauncher(new TargetWorkflows(config, store, new PlatformFactory()), store);
-            Scheduler = new Scheduler(config, new ScheduleFiring(launcher, store, clock), store, clock);
+            Scheduler = new Scheduler(config, new ScheduleFiring(launcher, store, clock), store, clock,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Scheduler>.Instance);
             Scheduler.Waiting += at => Waits.Writer.TryWrite(at);
         }
         public async Task<DateTimeOffset> NextWaitAsync()

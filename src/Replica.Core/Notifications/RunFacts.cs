@@ -41,6 +41,12 @@ public sealed record RunFacts(
             else if (tag is null && TagLine.Match(line.Message) is { Success: true } t) tag = t.Groups[1].Value;
             if (backup is not null && tag is not null) break;
         }
+        // What the target record says, when this run is what made it so (the run's own log said nothing usable).
+        if (store.FindTarget(run.Target) is { } record && (record.RestoredBy == run.Id || record.LastRun == run.Id))
+        {
+            if (backup is null && record.RestoredBy == run.Id) (backup, backupTime) = (record.BackupName, record.BackupTime);
+            tag ??= record.ImageTag;
+        }
         if (tag is null && run.Parameters.TryGetValue("image_tag", out var given)) tag = given;
         return new RunFacts(run, store.Steps(run.Id), backup, backupTime, tag);
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Replica.Core;
 using Replica.Core.Config;
 using Replica.Core.Expiry;
 using Replica.Core.Launch;
@@ -59,8 +58,9 @@ public sealed class ExpiryWatch(ReplicaConfig config, RunStore store, RunLaunche
                 Stopping?.Invoke(handle);
             }
             catch (TargetBusyException) { /* a run holds it: the next check tries again */ }
-            catch (Exception e) when (e is RefusedException or StateFolderException or IOException)
+            catch (Exception e)
             {
+                // One target's trouble is reported and retried at the next check; it never stops the watch (nor the server).
                 log.LogWarning("{Target}: expiry not applied: {Error}", target.Name, e.Message);
             }
         }

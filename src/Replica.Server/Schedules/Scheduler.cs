@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Replica.Core.Config;
 using Replica.Core.Runs;
 using Replica.Core.Schedules;
@@ -11,7 +12,7 @@ namespace Replica.Server.Schedules;
 /// Each fire goes through <see cref="ScheduleFiring"/>, which never throws, so one schedule's
 /// trouble (a busy target, a refusal, an error) never stops the others.
 /// </summary>
-public sealed class Scheduler(ReplicaConfig config, ScheduleFiring firing, RunStore store, TimeProvider clock) : BackgroundService
+public sealed class Scheduler(ReplicaConfig config, ScheduleFiring firing, RunStore store, TimeProvider clock, ILogger<Scheduler> log) : BackgroundService
 {
     // Timers are capped so a far-off fire (a yearly cron) is re-checked daily rather than trusted to one long timer.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
@@ -28,7 +29,8 @@ public sealed class Scheduler(ReplicaConfig config, ScheduleFiring firing, RunSt
         if (schedules.Count == 0) return;
         await Task.Yield(); // never hold up the server's start
         var started = clock.GetUtcNow();
-        await CatchUpAsync(schedules, started);
+        try { await CatchUpAsync(schedules, started); }
+        catch (Exception e) { log.LogError("schedules: catching up failed: {Error}", e.Message); }
         var next = schedules.ToDictionary(s => s.Name, s => s.NextAfter(started));
         var byName = schedules.ToDictionary(s => s.Name);
         while (!stop.IsCancellationRequested)
@@ -44,23 +46,34 @@ public sealed class Scheduler(ReplicaConfig config, ScheduleFiring firing, RunSt
                 catch (OperationCanceledException) { return; }
                 continue;
             }
-            var now = clock.GetUtcNow();
-            var fires = new List<Task>();
-            foreach (var name in next.Where(kv => kv.Value == at).Select(kv => kv.Key).ToList())
+            try { await FireDueAsync(next, byName, at); }
+            catch (Exception e)
             {
-                var s = byName[name];
-                var late = now - at;
-                if (late > Lateness && late > TimeSpan.FromMinutes(s.CatchUpMinutes))
-                {
-                    firing.RecordMissed(s, at, $"the server could not fire it until {late.TotalMinutes:0} minutes later");
-                    next[name] = s.NextAfter(now);
-                    continue;
-                }
-                next[name] = s.NextAfter(at);
-                fires.Add(firing.FireAsync(s, at)); // together: schedules due at once do not wait for each other
+                // Never reached by a schedule's own trouble (firing never throws); an unexpected error must not stop the server.
+                log.LogError("schedules: {Error}; going on with the next fires", e.Message);
+                foreach (var name in next.Where(kv => kv.Value <= at).Select(kv => kv.Key).ToList()) next[name] = byName[name].NextAfter(at);
             }
-            await Task.WhenAll(fires);
         }
+    }
+
+    private async Task FireDueAsync(Dictionary<string, DateTimeOffset?> next, Dictionary<string, ScheduleConfig> byName, DateTimeOffset at)
+    {
+        var now = clock.GetUtcNow();
+        var fires = new List<Task>();
+        foreach (var name in next.Where(kv => kv.Value == at).Select(kv => kv.Key).ToList())
+        {
+            var s = byName[name];
+            var late = now - at;
+            if (late > Lateness && late > TimeSpan.FromMinutes(s.CatchUpMinutes))
+            {
+                firing.RecordMissed(s, at, $"the server could not fire it until {late.TotalMinutes:0} minutes later");
+                next[name] = s.NextAfter(now);
+                continue;
+            }
+            next[name] = s.NextAfter(at);
+            fires.Add(firing.FireAsync(s, at)); // together: schedules due at once do not wait for each other
+        }
+        await Task.WhenAll(fires);
     }
 
     private async Task CatchUpAsync(IEnumerable<ScheduleConfig> schedules, DateTimeOffset now)

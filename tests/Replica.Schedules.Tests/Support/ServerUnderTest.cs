@@ -72,8 +72,17 @@ public sealed class ServerUnderTest : IAsyncDisposable
             $"{count} deliveries of run {runId} ending");
 
     /// <summary>Every byte the run store holds on disk (the database and its write-ahead log), as text.</summary>
-    public string StoreBytes() => string.Concat(Directory.GetFiles(Config.StateDirectory, "runs.sqlite*")
-        .Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+    public string StoreBytes()
+    {
+        // The write-ahead log first: when SQLite checkpoints and removes it meanwhile, its pages are in the main file read after.
+        var text = new StringBuilder();
+        foreach (var f in Directory.GetFiles(Config.StateDirectory, "runs.sqlite*").OrderByDescending(f => f.Length))
+        {
+            try { text.Append(Encoding.UTF8.GetString(File.ReadAllBytes(f))); }
+            catch (FileNotFoundException) { }
+        }
+        return text.ToString();
+    }
 
     public async ValueTask DisposeAsync()
     {
