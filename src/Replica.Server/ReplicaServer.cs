@@ -27,8 +27,12 @@ namespace Replica.Server;
 /// </summary>
 public static class ReplicaServer
 {
-    public static WebApplication Build(ReplicaConfig config, IPlatformFactory platforms, IPEndPoint listen, Action<ILoggingBuilder>? logging = null)
+    /// <param name="services">last say over the services (tests inject a clock and faster delivery options).</param>
+    public static WebApplication Build(ReplicaConfig config, IPlatformFactory platforms, IPEndPoint listen, Action<ILoggingBuilder>? logging = null,
+        Action<IServiceCollection>? services = null)
     {
+        // A notification whose ${ENV_NAME} is unset is an error of the server's set-up, said before it listens.
+        foreach (var n in config.Notifications.Values) { n.Url(); n.Secret(); }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "replica", EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
@@ -41,13 +45,16 @@ public static class ReplicaServer
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(new TargetStatusReader(config, store, platforms));
         s.AddSingleton<StatusCache>();
-        s.AddSingleton(new RunLauncher(workflows, store));
+        var launcher = new RunLauncher(workflows, store);
+        s.AddSingleton(launcher);
         s.AddSingleton(new WorkflowPlanner(workflows));
         s.AddSingleton(new SourceBackups(config, store, platforms));
         s.AddSingleton(new AccessTokens(store));
         s.AddSingleton<Callers>();
         s.AddSingleton<AccessFilter>();
         s.AddSingleton<RunEventFeed>().AddHostedService(p => p.GetRequiredService<RunEventFeed>());
+        s.AddAutomation(store);
+        services?.Invoke(s);
         s.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         s.AddProblemDetails();
         s.AddOpenApi("v1");
@@ -61,7 +68,7 @@ public static class ReplicaServer
         app.MapSessionApi();
         var api = app.MapGroup("/api").AddEndpointFilter<AccessFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        api.MapSessionInfo().MapTargetsApi().MapRunsApi().MapBackupsApi().MapTokensApi();
+        api.MapSessionInfo().MapTargetsApi().MapRunsApi().MapBackupsApi().MapTokensApi().MapSchedulesApi().MapExpiryApi();
         return app;
     }
 }

@@ -33,6 +33,7 @@ app.Configure(c =>
     c.AddCommand<BackupsCommand>("backups");
     c.AddCommand<RunsCommand>("runs");
     c.AddCommand<LogsCommand>("logs");
+    c.AddCommand<SchedulesCommand>("schedules");
     c.AddCommand<ServeCommand>("serve").WithExample("serve", "--listen", "127.0.0.1:8080");
     c.AddBranch("tokens", b =>
     {

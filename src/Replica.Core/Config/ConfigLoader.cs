@@ -54,7 +54,7 @@ public static class ConfigLoader
             throw new ConfigException(path, 1, "the file must be a mapping with 'source' and 'targets'; see README.md for an example");
 
         var root = new YamlMap(rootNode, path, "");
-        root.AllowOnly("state_dir", "source", "targets", "server", "masking");
+        root.AllowOnly("state_dir", "source", "targets", "server", "masking", "schedules", "notifications");
         var baseDir = System.IO.Path.GetDirectoryName(path)!;
         string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
 
@@ -73,7 +73,11 @@ public static class ConfigLoader
         }
         if (stateDir.Length > MaxStateDirLength)
             throw root.Error(root.Node("state_dir") ?? rootNode, $"'state_dir' is {stateDir.Length} characters long", $"give a path of at most {MaxStateDirLength} characters (database folders and sockets live below it)");
-        var config = new ReplicaConfig(path, stateDir, source, targets, ServerConfigReader.Read(root.Map("server")));
+        var config = new ReplicaConfig(path, stateDir, source, targets, ServerConfigReader.Read(root.Map("server")))
+        {
+            Schedules = Schedules.ScheduleConfigReader.Read(root.Map("schedules"), targets),
+            Notifications = Notifications.NotificationConfigReader.Read(root.Map("notifications"), path),
+        };
         Guards.WorkflowGuards.EnsureFoldersApart(config);
         return config;
     }
@@ -130,7 +134,7 @@ public static class ConfigLoader
 
     private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve, IReadOnlyDictionary<string, Replica.Postgres.Restore.Masking.MaskingProfile> masking)
     {
-        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes", "masking", "after_restore");
+        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes", "masking", "after_restore", "expire_after_hours");
         var isProtected = map.Bool("protected") ?? false;
         var platform = map.String("platform") ?? (isProtected ? "none" : throw map.Fail($"'{map.Path}.platform' is missing", "write platform: local or platform: kubernetes"));
         if (platform is not (PlatformNames.Local or PlatformNames.Kubernetes) && !(isProtected && platform == "none"))
@@ -176,7 +180,7 @@ public static class ConfigLoader
                 : throw map.Error(map.Node("masking")!, $"'{map.Path}.masking' names the profile '{profileName}', which masking: does not define", $"define it under masking: or use one of: {(masking.Count == 0 ? "(none)" : string.Join(", ", masking.Keys))}");
         }
         var afterRestore = ReadAfterRestore(map, db.Name);
-        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s, profile, afterRestore);
+        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s, profile, afterRestore, Expiry.ExpiryConfigReader.Read(map, isProtected));
     }
 
     private static IReadOnlyList<AfterRestoreStep>? ReadAfterRestore(YamlMap map, string defaultDatabase)

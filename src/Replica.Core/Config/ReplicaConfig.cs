@@ -15,6 +15,12 @@ public sealed record ReplicaConfig(
                 $"There is no target '{name}' in {ConfigPath}; known targets: {string.Join(", ", Targets.Keys.Order())}.");
 
     public string TargetDirectory(string target) => Path.Combine(StateDirectory, "targets", target);
+
+    /// <summary>`schedules:` — what `replica serve` fires, by name.</summary>
+    public IReadOnlyDictionary<string, Schedules.ScheduleConfig> Schedules { get; init; } = new Dictionary<string, Schedules.ScheduleConfig>();
+
+    /// <summary>`notifications:` — where `replica serve` posts run outcomes and expiry warnings, by name.</summary>
+    public IReadOnlyDictionary<string, Notifications.NotificationConfig> Notifications { get; init; } = new Dictionary<string, Notifications.NotificationConfig>();
 }
 
 public sealed record SourceConfig(VolumeSource DatabaseBackups, VolumeSource MediaBackup, ImageTagSource ImageTag);
@@ -44,7 +50,8 @@ public sealed record TargetConfig(
     StackConfig? Stack,
     KubernetesTargetConfig? Kubernetes,
     Replica.Postgres.Restore.Masking.MaskingProfile? Masking = null,
-    IReadOnlyList<AfterRestoreStep>? AfterRestore = null);
+    IReadOnlyList<AfterRestoreStep>? AfterRestore = null,
+    int? ExpireAfterHours = null);
 
 /// <summary>
 /// A fix applied to a fresh copy before its stack starts (the site's domain, outgoing e-mail off):

@@ -44,6 +44,22 @@ internal static class StoreSchema
             bytes_done INTEGER NOT NULL, bytes_total INTEGER, files_done INTEGER NOT NULL, files_total INTEGER, bytes_per_second REAL NOT NULL);
         CREATE TABLE tokens (name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, targets TEXT NOT NULL, created TEXT NOT NULL, last_used TEXT);
         """,
+        // 4: schedules, notifications and expiry: every fire of a schedule (launched, skipped naming the holding run,
+        // refused, missed); every notification delivery and each of its attempts (never its URL); extensions of a
+        // target's expiry clock.
+        """
+        CREATE TABLE schedule_fires (seq INTEGER PRIMARY KEY AUTOINCREMENT, schedule TEXT NOT NULL, fire_time TEXT NOT NULL, at TEXT NOT NULL,
+            outcome TEXT NOT NULL, run_id TEXT, message TEXT);
+        CREATE INDEX schedule_fires_schedule ON schedule_fires(schedule, fire_time);
+        CREATE TABLE deliveries (id TEXT PRIMARY KEY, run_id TEXT, target TEXT NOT NULL, notification TEXT NOT NULL, event TEXT NOT NULL,
+            subject TEXT, created TEXT NOT NULL, outcome TEXT NOT NULL, ended TEXT);
+        CREATE INDEX deliveries_run ON deliveries(run_id, created);
+        CREATE INDEX deliveries_subject ON deliveries(target, event, subject);
+        CREATE TABLE delivery_attempts (delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL, outcome TEXT NOT NULL,
+            status_code INTEGER, message TEXT, PRIMARY KEY (delivery_id, attempt));
+        CREATE TABLE target_extensions (target TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL);
+        CREATE INDEX target_extensions_target ON target_extensions(target, at);
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -15,7 +15,8 @@ public sealed record TargetStatus(
     DatabaseEndpoint? Database,
     string? MediaPath,
     StackEndpoint? Stack,
-    RunRecord? LastRun);
+    RunRecord? LastRun,
+    DateTimeOffset? Expires = null);
 
 public sealed record BackupRef(string Name, DateTimeOffset? Time);
 
@@ -71,6 +72,7 @@ public sealed class TargetStatusReader(ReplicaConfig config, RunStore store, IPl
             state.DatabaseRunning ? state.Database : null,
             state.MediaExists ? state.MediaLocation : null,
             state.StackRunning ? state.Stack : null,
-            lastRun);
+            lastRun,
+            running ? Expiry.ExpiryClock.Expires(target, store) : null);
     }
 }

@@ -13,6 +13,7 @@ public static class RunLogText
         o.WriteLine("steps:");
         foreach (var s in store.Steps(run.Id))
             o.WriteLine($"  {s.Seq}. {s.Name}: {s.Outcome}{(s.Ended is { } se ? $" in {Seconds((se - s.Started).TotalSeconds)}" : "")}{(s.Message is null ? "" : " — " + s.Message)}");
+        DeliveriesText.Write(store.Deliveries(run.Id), o);
     }
 
     public static string Seconds(double s) =>

@@ -33,7 +33,7 @@ public sealed record MediaJson(string Path);
 public sealed record StackJson(string Url);
 
 public sealed record TargetJson(string Target, string Platform, string State, string? ImageTag, BackupRefJson? Backup, DatabaseJson? Database,
-    MediaJson? Media, StackJson? Stack, RunJson? LastRun)
+    MediaJson? Media, StackJson? Stack, RunJson? LastRun, DateTimeOffset? Expires = null)
 {
     /// <param name="withPassword">the database URL with its password (only for callers allowed to operate the target).</param>
     public static TargetJson From(TargetStatus s, bool withPassword) => new(s.Target, s.Platform, s.State, s.ImageTag,
@@ -41,7 +41,8 @@ public sealed record TargetJson(string Target, string Platform, string State, st
         s.Database is { } d ? new DatabaseJson(d.Host, d.Port, d.Database, d.User, withPassword ? d.Url : d.RedactedUrl) : null,
         s.MediaPath is { } m ? new MediaJson(m) : null,
         s.Stack is { } st ? new StackJson(st.Url) : null,
-        s.LastRun is { } r ? RunJson.From(r) : null);
+        s.LastRun is { } r ? RunJson.From(r) : null,
+        s.Expires);
 }
 
 public sealed record DamagedJson(string Run, string Message, DateTimeOffset Found);

@@ -18,7 +18,7 @@ public static class RunsApi
     {
         var g = api.MapGroup("/runs").WithTags("runs");
         g.MapGet("/", List).WithSummary("Runs, newest first, as `replica runs --json` (with launched_by); filter by target and status.");
-        g.MapGet("/{id}", One).WithSummary("One run with its steps and latest progress.");
+        g.MapGet("/{id}", One).WithSummary("One run with its steps, latest progress and notification deliveries (each attempt and its outcome).");
         g.MapGet("/{id}/log", Log).Produces<string>(200, "text/plain").ProducesProblem(404).WithSummary("The run's log and steps as text, as `replica logs`.");
         g.MapGet("/{id}/events", Events).Produces(200, contentType: "text/event-stream").ProducesProblem(404)
             .WithSummary("The run's events (log, step, progress, end) as Server-Sent Events; Last-Event-ID or ?after= resumes after that event.");
@@ -37,13 +37,13 @@ public static class RunsApi
     }
 
     /// <summary>A run with its steps and its latest progress.</summary>
-    public sealed record RunDetailJson(RunJson Run, IReadOnlyList<StepJson> Steps, ProgressJson? Progress);
+    public sealed record RunDetailJson(RunJson Run, IReadOnlyList<StepJson> Steps, ProgressJson? Progress, IReadOnlyList<DeliveryJson> Deliveries);
 
     private static Results<Ok<RunDetailJson>, ProblemHttpResult> One(string id, RunStore store)
     {
         if (store.FindRun(id) is not { } run) return Problems.NoRun(id);
         return TypedResults.Ok(new RunDetailJson(RunJson.From(run), store.Steps(id).Select(StepJson.From).ToList(),
-            store.LatestProgress(id) is { } p ? ProgressJson.From(p) : null));
+            store.LatestProgress(id) is { } p ? ProgressJson.From(p) : null, store.Deliveries(id).Select(DeliveryJson.From).ToList()));
     }
 
     private static Results<ContentHttpResult, ProblemHttpResult> Log(string id, RunStore store)

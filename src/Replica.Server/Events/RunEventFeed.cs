@@ -16,6 +16,16 @@ public sealed class RunEventFeed(RunStore store) : BackgroundService
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<RunEvent>, byte>> _followers = new();
     private readonly SemaphoreSlim _wake = new(0);
 
+    private readonly ConcurrentDictionary<Channel<RunEvent>, byte> _allFollowers = new();
+
+    /// <summary>Follows every run's events from now on (what the notifier watches); dispose to stop.</summary>
+    public Subscription FollowAll()
+    {
+        var channel = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
+        _allFollowers[channel] = 0;
+        return new Subscription(channel.Reader, () => _allFollowers.TryRemove(channel, out _));
+    }
+
     /// <summary>Follows a run's events from now on; dispose to stop.</summary>
     public Subscription Follow(string runId)
     {
@@ -49,6 +59,7 @@ public sealed class RunEventFeed(RunStore store) : BackgroundService
                             last = e.Seq;
                             if (_followers.TryGetValue(e.RunId, out var set))
                                 foreach (var ch in set.Keys) ch.Writer.TryWrite(e);
+                            foreach (var ch in _allFollowers.Keys) ch.Writer.TryWrite(e);
                         }
                     } while (batch.Count == 1000);
                 }

@@ -140,6 +140,7 @@ public sealed class StatusCommand : AsyncCommand<StatusSettings>
             if (s.MediaPath is { } m) Console.WriteLine($"  media      {m}");
             if (s.Stack is { } st) Console.WriteLine($"  stack      {st.Url}");
             if (s.LastRun is { } r) Console.WriteLine($"  last run   {r.Id}: {r.Workflow}, {r.Status}{(r.Message is null ? "" : " — " + r.Message)}");
+            if (s.Expires is { } x) Console.WriteLine($"  expires    {x:yyyy-MM-dd HH:mm}Z (then stopped by replica serve; replica start or POST /api/targets/{s.Target}/extend resets it)");
         }
         return 0;
     }

@@ -22,9 +22,13 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         var listen = settings.Listen is { } l ? ServerConfig.ParseListen(l, "--listen")
             : ServerConfig.ParseListen(env.Config.Server?.Listen ?? ServerConfig.DefaultListen, "server.listen");
         await using var app = ReplicaServer.Build(env.Config, env.Platforms, listen);
+        app.Services.GetRequiredService<Replica.Core.Schedules.ScheduleFiring>().Fired += (f, _) =>
+            Console.WriteLine($"replica serve: schedule {f.Schedule} ({f.FireTime:yyyy-MM-dd HH:mm}Z): {f.Outcome}{(f.RunId is null ? "" : $" run {f.RunId}")}{(f.Message is null ? "" : " — " + f.Message)}");
         await app.StartAsync(cancellationToken);
         var address = app.Urls.FirstOrDefault() ?? $"http://{listen}";
         Console.WriteLine($"replica serve: listening on {address}{(env.Config.Server?.PublicUrl is { } p ? $" (public URL {p})" : "")}; Ctrl-C stops.");
+        foreach (var s in env.Config.Schedules.Values)
+            Console.WriteLine($"schedule {s.Name}: {s.Workflow} {s.Target}, next {(s.NextAfter(DateTimeOffset.UtcNow) is { } n ? $"{n:yyyy-MM-dd HH:mm}Z ({s.Local(n)})" : "never")}");
         if (env.Store.ListTokens().Count == 0 && env.Config.Server?.TrustedProxy is null)
             Console.WriteLine("No tokens yet: make one with 'replica tokens create NAME --role admin'.");
         var stopped = new TaskCompletionSource();

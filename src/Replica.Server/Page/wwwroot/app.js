@@ -37,11 +37,13 @@ async function start() {
   $("signin").hidden = true; $("app").hidden = false;
   $("who").hidden = false; $("who").textContent = `${session.caller} (${session.role})`;
   $("signout").hidden = false;
+  await loadSchedules();
   await loadTargets();
   await Promise.all([loadHistory(), loadBackups()]);
   const m = location.hash.match(/^#run=(.+)$/);
   if (m) follow(decodeURIComponent(m[1]));
   setInterval(loadTargets, 5000);
+  setInterval(loadSchedules, 30000);
 }
 function showSignIn() { $("app").hidden = true; $("signin").hidden = false; $("who").hidden = true; $("signout").hidden = true; }
 $("signin-form").addEventListener("submit", async (ev) => {
@@ -67,11 +69,40 @@ async function loadTargets() {
       el("td", {}, t.media ? t.media.path : ""),
       el("td", {}, last ? el("a", { href: `#run=${last.id}` }, `${last.workflow}: `, el("span", { class: last.status }, last.status)) : "",
         last ? el("div", { class: "hint" }, `${age(last.started)}${last.launched_by ? " by " + last.launched_by : ""}`) : null),
+      el("td", { class: "next-refresh" }, ...nextRefresh(t)),
       el("td", {}, t.stack ? el("a", { href: t.stack.url, target: "_blank", rel: "noopener" }, t.stack.url) : ""),
       el("td", {}, canOperate ? el("button", { class: "launch", onclick: () => openLaunch(t.target) }, "Launch…") : ""));
   }));
   const sel = $("history-target");
   if (sel.options.length === 1) for (const t of targets) sel.append(el("option", { value: t.target }, t.target));
+}
+
+// ---- schedules: what the server fires on its own, and when each target is next refreshed or expires ----
+let schedules = [];
+const utcMinute = (t) => t.replace("T", " ").slice(0, 16);
+async function loadSchedules() {
+  schedules = await api("GET", "/api/schedules");
+  $("schedules-box").hidden = schedules.length === 0;
+  $("schedules").tBodies[0].replaceChildren(...schedules.map((s) => {
+    const f = s.last_fire;
+    return el("tr", { "data-schedule": s.name },
+      el("td", {}, s.name),
+      el("td", {}, s.target),
+      el("td", {}, s.workflow, Object.keys(s.options).length ? el("div", { class: "hint" }, Object.entries(s.options).map(([k, v]) => `${k}=${v}`).join(" ")) : null),
+      el("td", {}, el("code", {}, s.cron), el("div", { class: "hint" }, s.time_zone + (s.catch_up_minutes ? ` · catch-up ${s.catch_up_minutes} min` : ""))),
+      el("td", {}, ...s.next.map((n) => el("div", {}, `${utcMinute(n.utc)}Z · ${n.local.slice(11, 16)} ${n.local.slice(19)}`))),
+      el("td", {}, f ? el("span", { class: f.outcome === "launched" ? (f.run_status || "") : f.outcome === "skipped" ? "cancelled" : "failed" }, f.outcome) : "never",
+        f && f.run_id ? el("div", {}, el("a", { href: `#run=${f.run_id}` }, f.run_id), f.run_status ? ` (${f.run_status})` : "") : null,
+        f ? el("div", { class: "hint" }, `${utcMinute(f.time)}Z${f.outcome === "skipped" ? " · target was busy" : ""}`) : null));
+  }));
+}
+function nextRefresh(t) {
+  const next = schedules.filter((s) => s.target === t.target && s.workflow.startsWith("start") && s.next.length)
+    .map((s) => ({ at: s.next[0].utc, name: s.name })).sort((a, b) => a.at.localeCompare(b.at))[0];
+  const parts = [];
+  parts.push(next ? el("div", {}, `${utcMinute(next.at)}Z`, el("div", { class: "hint" }, next.name)) : el("div", { class: "hint" }, "none scheduled"));
+  if (t.expires) parts.push(el("div", { class: "expires" }, `expires ${utcMinute(t.expires)}Z`));
+  return parts;
 }
 
 // ---- launch form ----
