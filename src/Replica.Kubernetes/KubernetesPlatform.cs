@@ -133,6 +133,9 @@ public sealed class KubernetesPlatform : IPlatform
     public Task RemoveDatabaseAsync(RunContext run, string instance) =>
         InRun(() => new DatabaseInstance(K, T, _options).RemoveAsync(instance, Logger(run), run.Cancellation));
 
+    public string? RenderStart(TargetConfig target, string imageTag, string tagSource, string? backupPath, bool dbOnly, string runLabel) =>
+        StartRender.Yaml(_config, target, imageTag, tagSource, backupPath, dbOnly, runLabel, _options.ReplicaImage);
+
     public string? Unsupported(TargetConfig target) =>
         target.Masking is not null
             ? $"Target '{target.Name}' has a masking profile, which the kubernetes platform does not apply yet (the restore Job would copy production's personal data unmasked); restore it on a local target or remove targets.{target.Name}.masking."

@@ -117,6 +117,9 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
 
     public string? Unsupported(TargetConfig target) => null;
 
+    /// <summary>Processes and folders have no manifests to show; `plan start` says what a start does.</summary>
+    public string? RenderStart(TargetConfig target, string imageTag, string tagSource, string? backupPath, bool dbOnly, string runLabel) => null;
+
     public async Task RunAfterRestoreAsync(RunContext run, AfterRestoreStep step, string instance)
     {
         var folders = Folders(run.Target);

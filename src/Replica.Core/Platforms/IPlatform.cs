@@ -47,6 +47,12 @@ public interface IPlatform
     /// </summary>
     string? Unsupported(TargetConfig target);
 
+    /// <summary>
+    /// The objects a start run would create, as text for review or for the platform's own tools
+    /// (`kubectl apply -f`); null for a platform that has none to show. Changes nothing.
+    /// </summary>
+    string? RenderStart(TargetConfig target, string imageTag, string tagSource, string? backupPath, bool dbOnly, string runLabel);
+
     /// <summary>Runs one post-restore step against the instance before the stack starts: SQL in a database of it, or a command with the stack's environment.</summary>
     Task RunAfterRestoreAsync(RunContext run, AfterRestoreStep step, string instance);
 

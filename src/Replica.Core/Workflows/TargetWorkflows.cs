@@ -94,6 +94,24 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
             sideBySide, previous, footprint, warnings, masking);
     }
 
+    /// <summary>
+    /// What a start would create on the target's platform, as the platform writes it (Kubernetes
+    /// manifests). Reads production's tag and creates nothing: listing the backup volume may need a
+    /// Job on a cluster, so the backup is a placeholder unless <paramref name="backupPath"/> gives it.
+    /// </summary>
+    public async Task<string> RenderStartAsync(StartRequest request, string? backupPath, CancellationToken ct)
+    {
+        var target = config.Target(request.Target);
+        WorkflowGuards.EnsureWritable(target, "start");
+        WorkflowGuards.EnsureNamespaceApart(config, target);
+        var platform = platforms.For(config, target);
+        var productionTag = await ProductionImageTag.ReadAsync(config, platform, ct);
+        var tag = WorkflowGuards.ChooseImageTag(productionTag, request.ImageTag);
+        return platform.RenderStart(target, tag, request.ImageTag is null ? "production's" : "given, equal to production's", backupPath, request.DbOnly,
+                   $"render-{_clock.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss}")
+               ?? throw new RefusedException($"Target '{target.Name}' is on platform '{target.Platform}', which has no manifests; use 'replica plan start {target.Name}' instead.");
+    }
+
     /// <summary>The target's after_restore entries as steps named "after restore N".</summary>
     private static IEnumerable<(string Name, AfterRestoreStep Step)> AfterRestoreSteps(TargetConfig target) =>
         (target.AfterRestore ?? []).Select((a, i) => ($"after restore {i + 1}", a));
