@@ -30,7 +30,16 @@ public sealed class WorkerSignals : IDisposable
         context.Cancel = true;
         Received = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
         _cts.Cancel();
+        // A pod's grace period is short: should the engine not come back in time (a connection attempt that
+        // does not honour cancellation), the worker still ends with its own exit code rather than a SIGKILL.
+        _ = Task.Delay(StopDeadline).ContinueWith(_ =>
+        {
+            Console.Error.WriteLine($"replica worker: stopped by {Received}; the engine did not stop within {StopDeadline.TotalSeconds:0} s.");
+            Environment.Exit(1);
+        }, TaskScheduler.Default);
     }
+
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(2);
 
     public void Dispose()
     {

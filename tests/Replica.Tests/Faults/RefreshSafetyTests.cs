@@ -76,7 +76,13 @@ public class RefreshSafetyTests
         await t.MustAsync("start", "staging");
         var filler = Path.Combine(t.Workspace.StateDir, "filler");
         volume.Fill(filler);
-        var r = await ReplicaProcess.RunAsync(t.Root, "start", "staging");
+        // A refresh beside the running database is refused by plan: the volume has no room for a second one.
+        var refresh = await ReplicaProcess.RunAsync(t.Root, "start", "staging");
+        Assert.Equal(2, refresh.ExitCode);
+        Assert.Contains("free", refresh.Stderr);
+        Assert.Contains("--in-place", refresh.Stderr);
+        // A workflow that must record a run meets the full state folder first: one sentence, exit 1, nothing changed.
+        var r = await ReplicaProcess.RunAsync(t.Root, "stop", "staging");
         Assert.Equal(1, r.ExitCode);
         var sentence = r.Stderr.Trim();
         Assert.DoesNotContain("\n", sentence);
