@@ -54,7 +54,7 @@ public class RefreshSafetyTests
     {
         RequireRoot("mounts a small tmpfs as the state folder");
         await using var t = new FaultedTarget();
-        using var volume = SmallVolume.Mount(t.Workspace.StateDir, megabytes: 24); // initdb needs about 40 MB
+        using var volume = SmallVolume.Mount(t.Workspace.StateDir, megabytes: 24, before: () => Wipe(t)); // initdb needs about 40 MB
         var r = await ReplicaProcess.RunAsync(t.Root, "start", "staging");
         Assert.Equal(1, r.ExitCode);
         var line = r.Stdout.Split('\n').Single(l => l.Contains("FAILED"));
@@ -72,7 +72,7 @@ public class RefreshSafetyTests
     {
         RequireRoot("mounts a small tmpfs as the state folder");
         await using var t = new FaultedTarget();
-        using var volume = SmallVolume.Mount(t.Workspace.StateDir, megabytes: 200);
+        using var volume = SmallVolume.Mount(t.Workspace.StateDir, megabytes: 200, before: () => Wipe(t));
         await t.MustAsync("start", "staging");
         var filler = Path.Combine(t.Workspace.StateDir, "filler");
         volume.Fill(filler);
@@ -225,6 +225,14 @@ public class RefreshSafetyTests
         Assert.Equal(0, t.StackProcesses());
     }
 
+    /// <summary>What the test started goes before its volume is unmounted (afterwards the state it needs is out of reach).</summary>
+    private static void Wipe(FaultedTarget t)
+    {
+        var filler = Path.Combine(t.Workspace.StateDir, "filler");
+        if (File.Exists(filler)) File.Delete(filler);
+        ReplicaProcess.RunAsync(t.Root, "wipe", "staging").GetAwaiter().GetResult();
+    }
+
     private static void RequireRoot(string why)
     {
         if (Environment.IsPrivilegedProcess) return;
@@ -257,13 +265,15 @@ public class RefreshSafetyTests
     private sealed class SmallVolume : IDisposable
     {
         private readonly string _path;
-        private SmallVolume(string path) => _path = path;
+        private readonly Action _before;
+        private SmallVolume(string path, Action before) => (_path, _before) = (path, before);
 
-        public static SmallVolume Mount(string path, int megabytes)
+        /// <param name="before">runs before the unmount, whatever the test's outcome.</param>
+        public static SmallVolume Mount(string path, int megabytes, Action before)
         {
             Directory.CreateDirectory(path);
             Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0755", "tmpfs", path);
-            return new SmallVolume(path);
+            return new SmallVolume(path, before);
         }
 
         /// <summary>Writes a file until the volume is full.</summary>
@@ -277,8 +287,8 @@ public class RefreshSafetyTests
 
         public void Dispose()
         {
-            // Whatever the test left running on the volume is stopped by its own cleanup first; a lazy unmount never fails the test.
-            Run("umount", "-l", _path);
+            try { _before(); }
+            finally { Run("umount", "-l", _path); } // lazy: a process still holding a file never fails the test
         }
 
         private static void Run(string tool, params string[] args)
