@@ -9,7 +9,10 @@ public sealed class FailureTests : IDisposable
 
     public void Dispose() => _tree.Dispose();
 
-    private static bool IsRoot => Environment.IsPrivilegedProcess;
+    private static bool IsRoot => Environment.IsPrivilegedProcess
+        || (Environment.GetEnvironmentVariable("CI") == "true"
+            ? throw new Xunit.Sdk.XunitException("This test needs root under CI=true (it runs the worker as another account and checks owners); run it as root, as .ci/run does.")
+            : false);
 
     /// <summary>As root, runs the worker as nobody (root reads anything); otherwise in-process.</summary>
     private async Task<(bool Failed, string Message)> SyncAsUnprivileged()
