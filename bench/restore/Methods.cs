@@ -57,6 +57,8 @@ internal static class Methods
             await EngineAsync(pg, o, b.Cluster, null)),
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Cluster, null)) { BulkInstance = true },
+        new($"kubernetes path: replica worker restore-db process (the restore Job's command) into a bulk-load server, pod-style hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await WorkerAsync(pg, o, b.Cluster)) { BulkInstance = true },
         new($"replica restore, custom dump, bulk-load instance + durable hand-over, --jobs {o.Jobs}", true, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Custom, "frag")) { BulkInstance = true },
         new($"replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, text COPY only, --jobs {o.Jobs}", false, async (pg, o, b) =>
@@ -69,6 +71,8 @@ internal static class Methods
             await TunedEngineAsync(pg, o, b.Cluster, null, after: MaskingMethods.UpdateAsync)) { BulkInstance = true },
         new($"replica restore + masking pgbench_accounts.filler (5 million values) in the stream, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
             await TunedEngineAsync(pg, o, b.Cluster, null, masking: MaskingMethods.FillerProfile())) { BulkInstance = true },
+        new($"replica restore, then UPDATE pgbench_accounts.filler (5 million values) in SQL, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs {o.Jobs}", false, async (pg, o, b) =>
+            await TunedEngineAsync(pg, o, b.Cluster, null, after: MaskingMethods.UpdateFillerAsync)) { BulkInstance = true },
         new($"original, then UPDATE every text column of {MaskingMethods.Table} in SQL", false, async (pg, o, b) =>
         {
             await OriginalAsync(pg, o, b);
@@ -78,6 +82,10 @@ internal static class Methods
         }),
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
     ];
+
+    public static bool InKubernetesComparison(string name) =>
+        name == Original || name.StartsWith("kubernetes path", StringComparison.Ordinal) ||
+        name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal);
 
     public static bool InMaskingComparison(string name) =>
         name == Original || name.Contains(MaskingMethods.Table, StringComparison.Ordinal) ||
@@ -147,6 +155,48 @@ internal static class Methods
         return report;
     }
 
+    /// <summary>
+    /// What the Kubernetes platform does: the database pod's server runs with the bulk-load settings on its
+    /// command line (the instance here is created the same way), the restore Job runs `replica worker
+    /// restore-db` as its own process over TCP, then the hand-over restarts the server with the durable
+    /// settings after a syncfs of its data (the pod's init container) and takes a CHECKPOINT.
+    /// </summary>
+    private static async Task WorkerAsync(PostgresInstance pg, BenchOptions o, string backup)
+    {
+        var clock = Stopwatch.StartNew();
+        var psi = new ProcessStartInfo(ReplicaExecutable(),
+            ["worker", "restore-db", "--backup", backup, "--host", "127.0.0.1", "--port", pg.Port.ToString(), "--user", "postgres", "--jobs", o.Jobs.ToString(), "--json"])
+            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["PGPASSWORD"] = Password;
+        psi.Environment["PATH"] = o.Bin + ":" + psi.Environment["PATH"];
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"replica worker restore-db failed ({p.ExitCode}): {await stderr}");
+        using var summary = System.Text.Json.JsonDocument.Parse(await stdout);
+        if (!summary.RootElement.EnumerateObject().Any(p => p.NameEquals("verified") && p.Value.ValueKind == System.Text.Json.JsonValueKind.True))
+            throw new InvalidOperationException($"replica worker restore-db printed no verified summary: {await stdout}");
+        var restored = clock.Elapsed.TotalSeconds;
+        await pg.UseDurableSettingsAsync(CancellationToken.None);
+        Console.Error.WriteLine($"bench:   worker process {restored:0.00} s, pod-style hand-over {clock.Elapsed.TotalSeconds - restored:0.00} s");
+    }
+
+    /// <summary>The published executable that ./replica builds (the image ships the same self-contained publish).</summary>
+    private static string ReplicaExecutable()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "replica"))) dir = dir.Parent;
+        if (dir is null) throw new InvalidOperationException("cannot find the repository's ./replica from the bench's folder");
+        var exe = Path.Combine(dir.FullName, ".build", "replica", "replica");
+        if (!File.Exists(exe))
+        {
+            using var build = Process.Start(new ProcessStartInfo(Path.Combine(dir.FullName, "replica"), ["--help"]) { UseShellExecute = false })!;
+            build.WaitForExit();
+        }
+        return File.Exists(exe) ? exe : throw new InvalidOperationException($"{exe} is missing; run ./replica once to build it");
+    }
+
     /// <summary>Runs a shell pipeline against the instance (password through PGPASSWORD); returns its stderr.</summary>
     private static async Task<string> ShellAsync(PostgresInstance pg, BenchOptions o, string command)
     {
@@ -173,7 +223,7 @@ internal static class Methods
     {
         await using var c = new NpgsqlConnection(pg.ConnectionString(db));
         await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
+        await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 0 }; // an UPDATE of millions of rows may take minutes
         await cmd.ExecuteNonQueryAsync();
     }
 

@@ -11,7 +11,9 @@ Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups
 
 var asWritten = await Methods.OriginalAsWrittenAsync(opts, backups);
 // --masking: the masking comparison only — replica unmasked, masked in the stream, and restore-then-UPDATE (replica's and the original's).
+// --kubernetes: the original, replica in process as the local platform runs it, and the restore Job's worker process with the pod's hand-over.
 var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMaskingComparison(m.Name) && !(opts.MaskingReplicaOnly && m.Name.StartsWith("original", StringComparison.Ordinal))
+    : opts.Kubernetes ? Methods.InKubernetesComparison(m.Name)
     : opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
