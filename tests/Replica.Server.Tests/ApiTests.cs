@@ -43,6 +43,18 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_revoked_by_another_process_is_refused_on_its_next_request()
+    {
+        using var viewer = _host.Client(_host.Token("viewer"));
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/targets")).StatusCode);
+        // What `replica tokens revoke viewer` does from another process: its own connection to the run store.
+        var other = new Replica.Core.Runs.RunStore(_host.Config.StateDirectory);
+        Assert.True(other.RevokeToken("viewer"));
+        var p = await Problem(await viewer.GetAsync("/api/targets"), HttpStatusCode.Unauthorized);
+        Assert.Contains("unknown or revoked", p.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Role_and_target_matrix_decides_who_may_launch_and_bad_requests_are_refused_before_any_run()
     {
         using var viewer = _host.Client(_host.Token("viewer"));

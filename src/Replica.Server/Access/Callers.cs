@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Replica.Core.Access;
@@ -17,10 +16,6 @@ public sealed class Callers(AccessTokens tokens, ServerConfig server)
 
     /// <summary>What the page sends with every state-changing request; a cross-site form or image cannot.</summary>
     public const string CsrfHeader = "X-Replica-Request";
-
-    // A token's grant is looked up once a few seconds, not on every request; revoking takes effect within this.
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(3);
-    private readonly ConcurrentDictionary<string, (Grant? Grant, DateTime Until)> _cache = new();
 
     public Identified Identify(HttpContext http)
     {
@@ -45,15 +40,11 @@ public sealed class Callers(AccessTokens tokens, ServerConfig server)
         return Identified.Refused("No token was given; send 'Authorization: Bearer TOKEN' (replica tokens create makes one) or sign in on the page.");
     }
 
-    public Grant? Verify(string token)
-    {
-        var now = DateTime.UtcNow;
-        if (_cache.TryGetValue(token, out var hit) && hit.Until > now) return hit.Grant;
-        var grant = tokens.Verify(token);
-        if (_cache.Count > 10_000) _cache.Clear(); // bounded: a flood of bad tokens must not grow memory
-        _cache[token] = (grant, now + CacheFor);
-        return grant;
-    }
+    /// <summary>
+    /// Looked up on every request (one indexed read of the store's hash column): a revoked token,
+    /// from this server or from `replica tokens revoke` in another process, is refused at once.
+    /// </summary>
+    public Grant? Verify(string token) => tokens.Verify(token);
 
     private static bool FromProxy(TrustedProxyConfig proxy, IPAddress address)
     {
