@@ -1,9 +1,7 @@
-using System.Diagnostics;
-using System.IO.Compression;
 using Npgsql;
 using Replica.Postgres.Instances;
 using Replica.Postgres.Restore.Masking;
-using Replica.Postgres.Tests.Instances;
+using Replica.Postgres.Tests.Restore;
 
 namespace Replica.Postgres.Tests.Masking;
 
@@ -13,15 +11,14 @@ namespace Replica.Postgres.Tests.Masking;
 /// </summary>
 public sealed class PeopleDumps : IAsyncLifetime
 {
-    public const string Bin = "/usr/lib/postgresql/15/bin";
     public const string Key = "test-masking-key-0123456789";
-    private readonly TempFolder _tmp = new();
+    private DumpedSource? _source;
 
-    public PostgresInstance Source { get; private set; } = null!;
-    public string Password { get; } = "src-" + Guid.NewGuid().ToString("N");
+    public PostgresInstance Source => _source!.Server;
+    public string Password => _source!.Password;
 
     /// <summary>Path of a dump: kind is "cluster", "database" or "custom".</summary>
-    public string Dump(string kind, bool gzip) => _tmp.Sub($"{kind}.dump{(gzip ? ".gz" : "")}");
+    public string Dump(string kind, bool gzip) => _source!.Dump(kind, gzip);
 
     public const string Content = """
         CREATE TABLE public.auth_user (
@@ -62,21 +59,10 @@ public sealed class PeopleDumps : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var o = new PostgresInstanceOptions(_tmp.Sub("source"), PostgresInstance.FindFreePort(), "postgres", Password);
-        Source = await PostgresInstance.CreateAsync(o, CancellationToken.None);
-        await ExecuteAsync("postgres", "CREATE DATABASE people");
-        await ExecuteAsync("people", Content);
-
-        var common = new[] { "-h", "127.0.0.1", "-p", o.Port.ToString(), "-U", "postgres" };
-        await DumpAsync("pg_dumpall", [.. common, "-f", Dump("cluster", false)]);
-        await DumpAsync("pg_dump", [.. common, "-d", "people", "-f", Dump("database", false)]);
-        await DumpAsync("pg_dump", [.. common, "-d", "people", "-Fc", "-f", Dump("custom", false)]);
-        foreach (var kind in new[] { "cluster", "database", "custom" })
-        {
-            await using var input = File.OpenRead(Dump(kind, false));
-            await using var output = new GZipStream(File.Create(Dump(kind, true)), CompressionLevel.Fastest);
-            await input.CopyToAsync(output);
-        }
+        _source = await DumpedSource.StartAsync();
+        await _source.ExecuteAsync("postgres", "CREATE DATABASE people");
+        await _source.ExecuteAsync("people", Content);
+        await _source.WriteDumpsAsync("people");
     }
 
     /// <summary>The profile most tests use: every transformer, on both tables.</summary>
@@ -126,29 +112,9 @@ public sealed class PeopleDumps : IAsyncLifetime
         return rows;
     }
 
-    private async Task ExecuteAsync(string database, string sql)
-    {
-        await using var c = new NpgsqlConnection(Source.ConnectionString(database));
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task DumpAsync(string tool, string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(Bin, tool)) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["PGPASSWORD"] = Password;
-        using var p = Process.Start(psi)!;
-        var err = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
-    }
-
     public async Task DisposeAsync()
     {
-        await Source.StopAsync(CancellationToken.None);
-        _tmp.Dispose();
+        if (_source is not null) await _source.DisposeAsync();
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.IO.Compression;
 using Npgsql;
 using Replica.Postgres.Instances;
 using Replica.Postgres.Tests.Instances;
@@ -12,70 +10,38 @@ namespace Replica.Postgres.Tests.Restore;
 /// </summary>
 public sealed class SourceDumps : IAsyncLifetime
 {
-    public const string Bin = "/usr/lib/postgresql/15/bin";
-    private readonly TempFolder _tmp = new();
-    private PostgresInstance? _source;
+    public const string Bin = DumpedSource.Bin;
+    private DumpedSource? _source;
 
-    public string Password { get; } = "src-" + Guid.NewGuid().ToString("N");
+    public string Password => _source!.Password;
     public string ClusterFingerprint { get; private set; } = "";
     public string ShopFingerprint { get; private set; } = "";
-    public string Folder => _tmp.Path;
+    public string Folder => _source!.Folder;
 
     /// <summary>Path of a dump: kind is "cluster", "database" or "custom".</summary>
-    public string Dump(string kind, bool gzip) => _tmp.Sub($"{kind}.dump{(gzip ? ".gz" : "")}");
+    public string Dump(string kind, bool gzip) => _source!.Dump(kind, gzip);
 
     public async Task InitializeAsync()
     {
-        var o = new PostgresInstanceOptions(_tmp.Sub("source"), PostgresInstance.FindFreePort(), "postgres", Password);
-        _source = await PostgresInstance.CreateAsync(o, CancellationToken.None);
+        _source = await DumpedSource.StartAsync();
         // One statement a command: CREATE DATABASE refuses to run inside a pipeline.
-        foreach (var line in SourceContent.Cluster.Split('\n', StringSplitOptions.RemoveEmptyEntries)) await ExecuteAsync("postgres", line);
-        await ExecuteAsync("shop", SourceContent.Shop);
-        await using (var c = new NpgsqlConnection(_source!.ConnectionString("shop")))
+        foreach (var line in SourceContent.Cluster.Split('\n', StringSplitOptions.RemoveEmptyEntries)) await _source.ExecuteAsync("postgres", line);
+        await _source.ExecuteAsync("shop", SourceContent.Shop);
+        await using (var c = new NpgsqlConnection(_source.Server.ConnectionString("shop")))
         {
             await c.OpenAsync();
             await using var batch = new NpgsqlBatch(c) { BatchCommands = { new NpgsqlBatchCommand(SourceContent.AtomicFunction) } };
             await batch.ExecuteNonQueryAsync();
         }
-        await ExecuteAsync("second", SourceContent.Second);
-        ClusterFingerprint = await Fingerprint.OfClusterAsync(_source, "postgres", "shop", "second");
-        ShopFingerprint = await Fingerprint.OfDatabaseAsync(_source, "shop");
-
-        var common = new[] { "-h", "127.0.0.1", "-p", o.Port.ToString(), "-U", "postgres" };
-        await DumpAsync("pg_dumpall", [.. common, "-f", Dump("cluster", false)]);
-        await DumpAsync("pg_dump", [.. common, "-d", "shop", "-f", Dump("database", false)]);
-        await DumpAsync("pg_dump", [.. common, "-d", "shop", "-Fc", "-f", Dump("custom", false)]);
-        foreach (var kind in new[] { "cluster", "database", "custom" })
-        {
-            await using var input = File.OpenRead(Dump(kind, false));
-            await using var output = new GZipStream(File.Create(Dump(kind, true)), CompressionLevel.Fastest);
-            await input.CopyToAsync(output);
-        }
-    }
-
-    private async Task ExecuteAsync(string database, string sql)
-    {
-        await using var c = new NpgsqlConnection(_source!.ConnectionString(database));
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task DumpAsync(string tool, string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(Bin, tool)) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["PGPASSWORD"] = Password;
-        using var p = Process.Start(psi)!;
-        var err = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
+        await _source.ExecuteAsync("second", SourceContent.Second);
+        ClusterFingerprint = await Fingerprint.OfClusterAsync(_source.Server, "postgres", "shop", "second");
+        ShopFingerprint = await Fingerprint.OfDatabaseAsync(_source.Server, "shop");
+        await _source.WriteDumpsAsync("shop");
     }
 
     public async Task DisposeAsync()
     {
-        if (_source is not null) await _source.StopAsync(CancellationToken.None);
-        _tmp.Dispose();
+        if (_source is not null) await _source.DisposeAsync();
     }
 }
 
@@ -103,13 +69,7 @@ public sealed class TargetInstance : IAsyncDisposable
     public Replica.Postgres.Restore.RestoreOptions Restore(string backup) =>
         new(backup, "127.0.0.1", Instance.Port, "postgres", Password);
 
-    public async Task ExecuteAsync(string database, string sql)
-    {
-        await using var c = new NpgsqlConnection(Instance.ConnectionString(database));
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string database, string sql) => Sql.ExecuteAsync(Instance, database, sql);
 
     public async ValueTask DisposeAsync()
     {
