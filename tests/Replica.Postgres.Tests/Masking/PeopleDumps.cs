@@ -49,11 +49,12 @@ public sealed class PeopleDumps : IAsyncLifetime
             email text UNIQUE,
             nickname varchar(40),
             note text,
-            code char(8) NOT NULL UNIQUE);
+            code char(8) NOT NULL UNIQUE,
+            tag char(4));
         INSERT INTO public.contact
           SELECT i, CASE WHEN i % 4 = 0 THEN NULL ELSE 'contact' || i || '@mail.example.org' END,
                  CASE WHEN i % 9 = 0 THEN E'nick\\name\t' || i ELSE 'nick' || i END,
-                 'note ' || i, lpad(i::text, 8, '0')
+                 'note ' || i, lpad(i::text, 8, '0'), 'z' || (i % 50)
           FROM generate_series(1, 3000) i;
         """;
 

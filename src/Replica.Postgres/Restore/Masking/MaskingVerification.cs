@@ -34,9 +34,11 @@ internal static class MaskingVerification
         var q = new NpgsqlCommandBuilder();
         var check = new ColumnCheck[masks.Count];
         for (int i = 0; i < masks.Count; i++) check[i] = new ColumnCheck(masks[i]);
-        // format('%s', x) is the type's output function, as COPY text writes it (char(n) keeps its padding); sent as
-        // COPY binary, each value arrives as its bytes with a length: nothing to unescape or decode here.
-        var columns = string.Join(", ", masks.Select(m => q.QuoteIdentifier(m.Column.Name)).Select(c => $"CASE WHEN {c} IS NULL THEN NULL ELSE format('%s', {c}) END"));
+        // Each value as COPY text wrote it in the dump: a string column's binary form is its text already (char(n) with
+        // its padding), so it is sent as it is stored; any other type goes through format('%s', x), its output function.
+        // Sent as COPY binary, each value arrives as its bytes with a length: nothing to unescape or decode here.
+        var columns = string.Join(", ", masks.Select(m => (m.Column.Kind, Name: q.QuoteIdentifier(m.Column.Name)))
+            .Select(c => c.Kind == Replica.Postgres.Dumps.ColumnKind.Text ? c.Name : $"CASE WHEN {c.Name} IS NULL THEN NULL ELSE format('%s', {c.Name}) END"));
         await using (var raw = await conn.BeginRawBinaryCopyAsync($"COPY (SELECT {columns} FROM ONLY {table}) TO STDOUT (FORMAT binary)", ct).ConfigureAwait(false))
         {
             var input = new CopyBinaryInput(raw);
