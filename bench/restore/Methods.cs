@@ -83,6 +83,10 @@ internal static class Methods
         new(Floor, false, async (pg, o, b) => await ShellAsync(pg, o, $"gunzip -c '{b.Cluster}' > /dev/null")),
     ];
 
+    public static bool InFillerComparison(string name) =>
+        name.Contains("pgbench_accounts.filler", StringComparison.Ordinal) ||
+        name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal);
+
     public static bool InKubernetesComparison(string name) =>
         name == Original || name.StartsWith("kubernetes path", StringComparison.Ordinal) ||
         name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal);

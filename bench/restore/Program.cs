@@ -11,9 +11,11 @@ Console.Error.WriteLine($"bench: backup {backups.Cluster} ({new FileInfo(backups
 
 var asWritten = await Methods.OriginalAsWrittenAsync(opts, backups);
 // --masking: the masking comparison only — replica unmasked, masked in the stream, and restore-then-UPDATE (replica's and the original's).
+// --filler: replica unmasked, pgbench_accounts.filler masked in the stream, and restored then UPDATEd (the stress case).
 // --kubernetes: the original, replica in process as the local platform runs it, and the restore Job's worker process with the pod's hand-over.
 var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMaskingComparison(m.Name) && !(opts.MaskingReplicaOnly && m.Name.StartsWith("original", StringComparison.Ordinal))
     : opts.Kubernetes ? Methods.InKubernetesComparison(m.Name)
+    : opts.Filler ? Methods.InFillerComparison(m.Name)
     : opts.Only is null || opts.Only.Any(o => m.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
@@ -40,7 +42,7 @@ foreach (var m in methods)
 
 // The masking goals, from the medians above: what masking in the stream adds to replica's own restore, against restore-then-UPDATE.
 var plain = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore, cluster .sql.gz, bulk-load instance + durable hand-over, --jobs", StringComparison.Ordinal));
-var inStream = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore + masking every text column", StringComparison.Ordinal));
+var inStream = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore + masking", StringComparison.Ordinal));
 var thenUpdate = methods.FirstOrDefault(m => m.Name.StartsWith("replica restore, then UPDATE", StringComparison.Ordinal));
 var originalThenUpdate = methods.FirstOrDefault(m => m.Name.StartsWith("original, then UPDATE", StringComparison.Ordinal));
 if (plain is not null && inStream is not null)
