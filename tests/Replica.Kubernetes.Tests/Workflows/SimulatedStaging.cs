@@ -106,7 +106,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
                 kubernetes: { context: simulation, namespace: {{ProductionNamespace}} }
             {{extraTargets ?? ""}}
             """);
-        Config = ConfigLoader.LoadFile(path);
+        Config = Replica.Cli.Modules.LoadConfig(path);
         Store = new RunStore(Config.StateDirectory);
     }
 
@@ -136,7 +136,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
         File.WriteAllText(path, File.ReadAllText(path)
             .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/db-replica }} }}", "{ pvc: db-backups }")
             .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/media-replica }} }}", "{ pvc: media-backup }"));
-        Config = ConfigLoader.LoadFile(path);
+        Config = Replica.Cli.Modules.LoadConfig(path);
         Store = new RunStore(Config.StateDirectory);
         _seedRequests = Cluster.Requests.Count;
     }
