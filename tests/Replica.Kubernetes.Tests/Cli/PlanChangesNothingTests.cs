@@ -35,7 +35,7 @@ public sealed class PlanChangesNothingTests : IAsyncLifetime
     [Fact]
     public async Task With_the_namespace_plan_runs_the_listing_job_removes_it_and_says_so()
     {
-        await _s.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = SimulatedStaging.Namespace } });
+        await _s.CreateTargetNamespaceAsync();
         var before = await ObjectsAsync();
         var (exit, output, error) = await ReplicaCli.RunAsync(_s, "plan", "start", "staging", "--config", _s.Config.ConfigPath);
         Assert.True(exit == 0, output + error);

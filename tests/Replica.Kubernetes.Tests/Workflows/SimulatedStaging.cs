@@ -141,6 +141,10 @@ public sealed class SimulatedStaging : IAsyncDisposable
         _seedRequests = Cluster.Requests.Count;
     }
 
+    /// <summary>The target's namespace as an operator makes it: plan lists the backups only in a namespace that exists (it never creates one).</summary>
+    public Task CreateTargetNamespaceAsync() =>
+        Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } });
+
     private async Task SeedProductionAsync()
     {
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ProductionNamespace } });
