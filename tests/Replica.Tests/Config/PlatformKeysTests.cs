@@ -37,7 +37,7 @@ public class PlatformKeysTests : IDisposable
     public void Kubernetes_keys_give_the_same_errors_with_their_lines()
     {
         Assert.EndsWith("line 7: 'targets.staging.kubernetes' is missing; give it { namespace: NAME } (and context, storage_class as needed).",
-            Refused(KubernetesTarget.Replace("    kubernetes: { namespace: staging-stack }\n", "")).Message);
+            Refused(KubernetesTarget.Replace("\n    kubernetes: { namespace: staging-stack }", "")).Message);
         Assert.EndsWith("line 8: 'targets.staging.kubernetes.resources.workers.requests.memory' is '20 Gi', not a Kubernetes quantity; write it like 500m, 2, 512Mi or 4Gi (no space).",
             Refused(KubernetesTarget.Replace("{ namespace: staging-stack }", "{ namespace: staging-stack, resources: { workers: { requests: { memory: 20 Gi } } } }")).Message);
         Assert.EndsWith("line 2: unknown key 'source.database_backups.nsf'; the keys allowed here are nfs, pvc, namespace, path.",
