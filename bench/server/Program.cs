@@ -34,7 +34,7 @@ File.WriteAllText(Path.Combine(root, "replica.yaml"), $"""
           command: "sleep 3; exec python3 {Path.Combine(repo, "samples", "stack", "app.py")}"
           ready_url: "http://127.0.0.1:{"{port}"}/healthz"
     """);
-var config = ConfigLoader.LoadFile(Path.Combine(root, "replica.yaml"));
+var config = Replica.Cli.Modules.LoadConfig(Path.Combine(root, "replica.yaml"));
 var store = new RunStore(config.StateDirectory);
 var token = new AccessTokens(store).Create("bench", Role.Admin, []);
 await using var app = ReplicaServer.Build(config, new PlatformFactory(), new IPEndPoint(IPAddress.Loopback, 0));

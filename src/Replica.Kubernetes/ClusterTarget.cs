@@ -1,5 +1,6 @@
 using Replica.Core;
 using Replica.Core.Config;
+using Replica.Kubernetes.Config;
 using Replica.Kubernetes.Manifests;
 
 namespace Replica.Kubernetes;
@@ -50,7 +51,7 @@ public sealed record ClusterTarget(
 
     public static ClusterTarget From(ReplicaConfig config, TargetConfig target, string? replicaImage = null)
     {
-        var k = target.Kubernetes
+        var k = target.Settings as KubernetesTargetSettings
             ?? throw new RefusedException($"Target '{target.Name}' has no kubernetes section; give it {{ namespace: NAME }} in replica.yaml.");
         if (target.Stack is { } s && s.Image is null && s.Command is not null)
             throw new RefusedException($"Target '{target.Name}' is on kubernetes but its stack has a command, not an image; set targets.{target.Name}.stack.image.");

@@ -5,8 +5,10 @@ using Replica.Core.Config;
 using Replica.Core.Platforms;
 using Replica.Core.Progress;
 using Replica.Core.Workflows;
+using Replica.Dumps.Masking;
 using Replica.Kubernetes.Cleanup;
 using Replica.Kubernetes.Cluster;
+using Replica.Kubernetes.Config;
 using Replica.Kubernetes.Manifests;
 using Replica.Kubernetes.Parts;
 using Replica.Kubernetes.Workers;
@@ -28,14 +30,14 @@ public sealed class KubernetesPlatform : IPlatform
     private readonly Func<string?, IKubernetes> _clientForContext;
     private readonly Lazy<ClusterTarget> _cluster;
 
-    /// <summary>Credentials from $KUBECONFIG or ~/.kube/config with the target's context, else in-cluster.</summary>
+    /// <summary>Credentials from $KUBECONFIG or ~/.kube/config with the target's context (production's workload with its own), else in-cluster.</summary>
     public KubernetesPlatform(ReplicaConfig config, TargetConfig target)
         : this(config, target, null, null, ClusterConnection.Open)
     {
     }
 
     /// <param name="client">the target's cluster; null opens it from the kubeconfig when first needed.</param>
-    /// <param name="clientForContext">opens another context (production's, when source.image_tag.kubernetes.context differs).</param>
+    /// <param name="clientForContext">opens a kubeconfig context by name (null: the current one): production's, as source.image_tag.kubernetes.context names it.</param>
     public KubernetesPlatform(ReplicaConfig config, TargetConfig target, IKubernetes? client, KubernetesPlatformOptions? options = null,
         Func<string?, IKubernetes>? clientForContext = null)
     {
@@ -44,33 +46,57 @@ public sealed class KubernetesPlatform : IPlatform
         _options = options ?? new KubernetesPlatformOptions();
         _clientForContext = clientForContext ?? ClusterConnection.Open;
         // Opened lazily: `replica status` builds every target's platform, and a missing kubeconfig must only fail the targets that need it.
-        _client = new Lazy<IKubernetes>(() => client ?? _clientForContext(target.Kubernetes?.Context));
+        _client = new Lazy<IKubernetes>(() => client ?? _clientForContext(Settings.Context));
         _cluster = new Lazy<ClusterTarget>(() => ClusterTarget.From(config, target, _options.ReplicaImage));
     }
 
-    public string Name => PlatformNames.Kubernetes;
+    public string Name => KubernetesModule.PlatformName;
 
     private IKubernetes K => _client.Value;
     private ClusterTarget T => _cluster.Value;
 
-    public Task<string?> ReadProductionImageTagAsync(KubernetesWorkloadRef workload, CancellationToken ct) =>
-        ApiFailures.OutsideRunAsync(workload.Namespace, () =>
-        {
-            var k = workload.Context is null || workload.Context == _target.Kubernetes?.Context ? K : _clientForContext(workload.Context);
-            return ProductionWorkload.ReadImageTagAsync(k, workload, ct);
-        });
+    private KubernetesTargetSettings Settings => _target.Settings as KubernetesTargetSettings
+        ?? throw new RefusedException($"Target '{_target.Name}' has no kubernetes section; give it {{ namespace: NAME }} in replica.yaml.");
 
-    public Task<IReadOnlyList<Backup>> ListBackupsAsync(TargetConfig target, VolumeSource backups, CancellationToken ct)
+    /// <summary>A kubernetes target never lives in production's namespace or a protected target's.</summary>
+    public void CheckFootprint(TargetConfig target)
+    {
+        if (target.Settings is not KubernetesTargetSettings k) return;
+        if (_config.Source.ImageTag.OnPlatform is ProductionWorkloadRef prod && prod.Namespace == k.Namespace)
+            throw new RefusedException($"Target '{target.Name}' uses namespace '{k.Namespace}', which is production's; give it its own namespace in replica.yaml.");
+        foreach (var other in _config.Targets.Values)
+            if (other.Protected && (other.Settings as KubernetesTargetSettings)?.Namespace == k.Namespace)
+                throw new RefusedException($"Target '{target.Name}' uses namespace '{k.Namespace}', which belongs to protected target '{other.Name}'; give it its own namespace in replica.yaml.");
+    }
+
+    public void CheckSources(TargetConfig target, SourceConfig source, bool readsMedia) =>
+        SourceChecks.Ensure(target, Settings, source, readsMedia);
+
+    /// <summary>Read through the context source.image_tag.kubernetes names (else the current one), never the target's by implication: production may be on another cluster.</summary>
+    public async Task<string> ReadProductionImageTagAsync(PlatformSource workload, CancellationToken ct)
+    {
+        var w = workload as ProductionWorkloadRef
+            ?? throw new RefusedException($"source.image_tag is {workload}, which platform {Name} cannot read; give source.image_tag as file, value or kubernetes.");
+        var tag = await ApiFailures.OutsideRunAsync(w.Namespace, () => ProductionWorkload.ReadImageTagAsync(_clientForContext(w.Context), w, ct));
+        return tag ?? throw new RefusedException($"Production's {w.Describe()} runs an image pinned by digest only, which names no tag; use source.image_tag.file or value instead.");
+    }
+
+    public Task<ListedBackups> ListBackupsAsync(TargetConfig target, VolumeSource backups, bool forPlan, CancellationToken ct)
     {
         EnsureWritableNamespace();
-        return ApiFailures.OutsideRunAsync(T.Namespace, () => new BackupVolumeListing(K, T with { DatabaseBackups = backups }, _options).ListAsync(ct));
+        return ApiFailures.OutsideRunAsync(T.Namespace, () => new BackupVolumeListing(K, T with { DatabaseBackups = backups }, _options).ListAsync(forPlan, ct));
     }
+
+    /// <summary>The backups live on the cluster, which plan does not read; the restore Job checks the profile against the dump as it reads it.</summary>
+    public Task<MaskingCheck> CheckMaskingAsync(TargetConfig target, MaskingProfileSpec profile, Backup backup, CancellationToken ct) =>
+        Task.FromResult(new MaskingCheck(null,
+            $"not checked by plan: backup {backup.Name} is on the cluster's volume, which plan does not read; the restore Job checks the profile against each table as it reads the dump and fails before that table's rows are loaded"));
 
     public Task<bool> MediaVolumeExistsAsync(TargetConfig target, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, () => new MediaVolume(K, T, _options).ExistsAsync(ct));
 
     public string MediaLocation(TargetConfig target) =>
-        $"pvc {target.Kubernetes?.Namespace}/{target.Media.Pvc ?? ObjectNames.DefaultMediaClaim}";
+        $"pvc {(target.Settings as KubernetesTargetSettings)?.Namespace}/{target.Media.Pvc ?? ObjectNames.DefaultMediaClaim}";
 
     public Task StopStackAsync(RunContext run) =>
         InRun(() => new StackWorkload(K, T, _options).StopAsync(Logger(run), run.Cancellation));
@@ -201,7 +227,7 @@ public sealed class KubernetesPlatform : IPlatform
     private void EnsureWritableNamespace()
     {
         Replica.Core.Guards.WorkflowGuards.EnsureWritable(_target, "start, stop or wipe");
-        Replica.Core.Guards.WorkflowGuards.EnsureNamespaceApart(_config, _target);
+        CheckFootprint(_target);
     }
 
     private static Action<string> Logger(RunContext run) => run.Info;

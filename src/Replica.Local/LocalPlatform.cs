@@ -4,10 +4,14 @@ using Replica.Core;
 using Replica.Core.Backups;
 using Replica.Core.Config;
 using Replica.Core.Platforms;
+using Replica.Core.Guards;
 using Replica.Core.Workflows;
+using Replica.Dumps.Masking;
 using Replica.Media;
 using Replica.Postgres.Instances;
+using Replica.Postgres.Dumps;
 using Replica.Postgres.Restore;
+using Replica.Postgres.Restore.Masking;
 
 namespace Replica.Local;
 
@@ -22,16 +26,44 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
     private const string Superuser = "postgres";
     private static readonly TimeSpan StackStopGrace = TimeSpan.FromSeconds(10);
 
-    public string Name => PlatformNames.Local;
+    public string Name => LocalModule.PlatformName;
 
     private TargetFolders Folders(TargetConfig target) => new(config, target);
 
-    public Task<string?> ReadProductionImageTagAsync(KubernetesWorkloadRef workload, CancellationToken ct) => Task.FromResult<string?>(null);
+    /// <summary>The target's folders (its media volume) apart from the source's and state_dir, and none a system folder.</summary>
+    public void CheckFootprint(TargetConfig target)
+    {
+        var media = MediaLocation(target);
+        WorkflowGuards.EnsureFoldersApart(config, target, media);
+        WorkflowGuards.EnsureMediaApart(target.Name, media, config.Source);
+    }
 
-    public Task<IReadOnlyList<Backup>> ListBackupsAsync(TargetConfig target, VolumeSource backups, CancellationToken ct) =>
+    /// <summary>Only folders of this machine, and production's tag from a file or a value.</summary>
+    public void CheckSources(TargetConfig target, SourceConfig source, bool readsMedia)
+    {
+        foreach (var (key, volume) in readsMedia
+                     ? new[] { ("database_backups", source.DatabaseBackups), ("media_backup", source.MediaBackup) }
+                     : [("database_backups", source.DatabaseBackups)])
+            if (volume.OnPlatform is { } other)
+                throw new RefusedException($"source.{key} is {other}, which only platform {other.Platform} can mount, not target '{target.Name}' on platform {Name}; give source.{key} as a folder for local targets.");
+        if (source.ImageTag.OnPlatform is { } workload)
+            throw new RefusedException($"source.image_tag reads production's tag from {workload} through platform {workload.Platform}, which target '{target.Name}' on platform {Name} cannot; give source.image_tag as file: PATH or value: TAG for local targets.");
+    }
+
+    public Task<string> ReadProductionImageTagAsync(PlatformSource workload, CancellationToken ct) =>
+        throw new RefusedException($"source.image_tag reads production's tag from {workload} through platform {workload.Platform}, which the local platform cannot; give source.image_tag as file: PATH or value: TAG.");
+
+    public Task<ListedBackups> ListBackupsAsync(TargetConfig target, VolumeSource backups, bool forPlan, CancellationToken ct) =>
         backups.LocalPath is { } root
-            ? Task.FromResult(new BackupCatalog(root).List())
+            ? Task.FromResult(ListedBackups.Of(new BackupCatalog(root).List()))
             : throw new RefusedException($"source.database_backups is {backups}, which the local platform cannot read; give a folder path.");
+
+    /// <summary>The backup is a file here: its own schema is read, and a profile that does not fit it is refused now.</summary>
+    public async Task<MaskingCheck> CheckMaskingAsync(TargetConfig target, MaskingProfileSpec profile, Backup backup, CancellationToken ct)
+    {
+        var schema = await DumpSchemaReader.ReadAsync(backup.Path, target.Database.Name, ct: ct);
+        return new MaskingCheck(MaskingPlans.For(MaskingProfile.From(profile), schema, backup.Name), $"checked against the schema of backup {backup.Name}");
+    }
 
     public Task<bool> MediaVolumeExistsAsync(TargetConfig target, CancellationToken ct) => Task.FromResult(Directory.Exists(Folders(target).Media));
 
@@ -95,7 +127,7 @@ public sealed class LocalPlatform(ReplicaConfig config) : IPlatform
                 Database = run.Target.Database.Name,
                 Owner = run.Target.Database.Owner,
                 Jobs = Math.Max(2, Environment.ProcessorCount),
-                Masking = run.Target.Masking,
+                Masking = run.Target.Masking is { } profile ? MaskingProfile.From(profile) : null,
             };
             report = await new RestoreEngine().RunAsync(options, ProgressAdapters.Restore(run), line => run.Info(line), run.Cancellation);
         }

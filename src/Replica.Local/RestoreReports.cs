@@ -1,5 +1,5 @@
 using Replica.Core.Platforms;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 using Replica.Postgres.Restore;
 
 namespace Replica.Local;

@@ -4,13 +4,13 @@ using Replica.Core.Platforms;
 
 namespace Replica.Cli;
 
-/// <summary>Wires each target to its platform.</summary>
-public sealed class PlatformFactory : IPlatformFactory
+/// <summary>Makes each target's platform through the module registered under its name.</summary>
+public sealed class PlatformFactory(ReplicaModules modules) : IPlatformFactory
 {
-    public IPlatform For(ReplicaConfig config, TargetConfig target) => target.Platform switch
-    {
-        PlatformNames.Local => new Local.LocalPlatform(config),
-        PlatformNames.Kubernetes => new Kubernetes.KubernetesPlatform(config, target),
-        _ => throw new RefusedException($"Target '{target.Name}' has no platform replica can act on; set platform: local or kubernetes."),
-    };
+    public PlatformFactory() : this(Modules.All) { }
+
+    public IPlatform For(ReplicaConfig config, TargetConfig target) =>
+        (modules.Find(target.Platform)
+         ?? throw new RefusedException($"Target '{target.Name}' has no platform replica can act on; set its platform to one of: {modules.Names}."))
+        .Create(config, target);
 }

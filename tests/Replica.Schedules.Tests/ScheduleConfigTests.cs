@@ -101,7 +101,7 @@ public sealed class ScheduleConfigTests : IDisposable
         Assert.Null(c.Targets["production"].ExpireAfterHours);
         var text = File.ReadAllText(_box.ConfigPath).Replace("    protected: true", "    protected: true\n    expire_after_hours: 5");
         File.WriteAllText(_box.ConfigPath, text);
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(_box.ConfigPath));
+        var e = Assert.Throws<ConfigException>(() => Replica.Cli.Modules.LoadConfig(_box.ConfigPath));
         Assert.Contains("targets.production.expire_after_hours", e.Message);
         Assert.Contains($"line {LineOf("expire_after_hours: 5")}:", e.Message);
     }

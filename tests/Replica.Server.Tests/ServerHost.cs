@@ -59,7 +59,7 @@ public sealed class ServerHost : IAsyncDisposable
                 protected: true
             {serverYaml}
             """);
-        Config = ConfigLoader.LoadFile(ConfigPath);
+        Config = Replica.Cli.Modules.LoadConfig(ConfigPath);
         Store = new RunStore(Config.StateDirectory);
     }
 

@@ -1,4 +1,4 @@
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 
 namespace Replica.Core.Backups;
 

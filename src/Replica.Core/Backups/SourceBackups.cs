@@ -1,7 +1,7 @@
 using Replica.Core.Config;
 using Replica.Core.Platforms;
 using Replica.Core.Runs;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 
 namespace Replica.Core.Backups;
 
@@ -13,13 +13,14 @@ public sealed record BackupEntry(
 
 /// <summary>
 /// The source's backups, newest first, each with its flavour and whether a restore found it
-/// damaged. A source that is not a local folder is listed through a kubernetes target that can
-/// mount it.
+/// damaged. A source that is not a local folder is listed through a target of the platform that
+/// made it; as plan does, so nothing is left changed and nothing (a namespace) is created for it.
 /// </summary>
 public sealed class SourceBackups(ReplicaConfig config, RunStore store, IPlatformFactory platforms)
 {
     /// <param name="warn">hears about files in the backup folders that are not backups (skipped).</param>
-    public async Task<IReadOnlyList<BackupEntry>> ListAsync(CancellationToken ct, Action<string>? warn = null)
+    /// <param name="changed">hears what listing did on a platform and undid (a Job on a cluster).</param>
+    public async Task<IReadOnlyList<BackupEntry>> ListAsync(CancellationToken ct, Action<string>? warn = null, Action<string>? changed = null)
     {
         var source = config.Source.DatabaseBackups;
         IReadOnlyList<Backup> backups;
@@ -31,9 +32,12 @@ public sealed class SourceBackups(ReplicaConfig config, RunStore store, IPlatfor
         }
         else
         {
-            var target = config.Targets.Values.FirstOrDefault(t => t.Platform == PlatformNames.Kubernetes && !t.Protected)
-                ?? throw new RefusedException("source.database_backups is not a local folder and no kubernetes target can mount it; give a folder path.");
-            backups = await platforms.For(config, target).ListBackupsAsync(target, source, ct);
+            var owner = source.OnPlatform!.Platform;
+            var target = config.Targets.Values.FirstOrDefault(t => t.Platform == owner && !t.Protected)
+                ?? throw new RefusedException($"source.database_backups is {source}, which only a target on platform {owner} can mount, and there is none; add one, or give a folder path.");
+            var listing = await platforms.For(config, target).ListBackupsAsync(target, source, forPlan: true, ct);
+            if (listing.Changes is { } changes) changed?.Invoke(changes);
+            backups = listing.Backups ?? throw new RefusedException($"The backups of {source} cannot be listed yet: {listing.Unlisted}");
         }
         var damaged = store.DamagedBackups();
         return backups.Select(b =>

@@ -1,3 +1,5 @@
+using Replica.Core.Platforms;
+using Replica.Dumps.Masking;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -32,9 +34,10 @@ public static class ConfigLoader
         return full;
     }
 
-    public static ReplicaConfig Load(string? explicitPath) => LoadFile(Locate(explicitPath));
+    /// <param name="modules">the platforms (each reads its own keys) and the masking check the executable registered.</param>
+    public static ReplicaConfig Load(string? explicitPath, ReplicaModules modules) => LoadFile(Locate(explicitPath), modules);
 
-    public static ReplicaConfig LoadFile(string path)
+    public static ReplicaConfig LoadFile(string path, ReplicaModules modules)
     {
         var yaml = new YamlStream();
         try
@@ -59,8 +62,8 @@ public static class ConfigLoader
         string Resolve(string p) => System.IO.Path.GetFullPath(p, baseDir);
 
         var stateDir = Resolve(root.String("state_dir") ?? ".replica");
-        var source = ReadSource(root.Map("source") ?? throw root.Fail("'source' is missing", "add the database_backups, media_backup and image_tag of production"), Resolve);
-        var masking = MaskingConfig.Read(root.Map("masking"));
+        var source = ReadSource(root.Map("source") ?? throw root.Fail("'source' is missing", "add the database_backups, media_backup and image_tag of production"), Resolve, modules);
+        var masking = MaskingConfig.Read(root.Map("masking"), modules.CheckMasking);
         var targetsMap = root.Map("targets") ?? throw root.Fail("'targets' is missing", "add at least one target such as staging");
         var targets = new Dictionary<string, TargetConfig>(StringComparer.Ordinal);
         foreach (var (name, node) in targetsMap.Entries)
@@ -69,7 +72,7 @@ public static class ConfigLoader
                 throw targetsMap.Error(node, $"'targets.{name}' must be a mapping", "give it a platform, or protected: true");
             if (!TargetName.IsValid(name))
                 throw targetsMap.Error(node, $"target name '{name}' is not allowed", "use lower-case letters, digits and dashes (it names folders and namespaces)");
-            targets[name] = ReadTarget(name, new YamlMap(m, path, $"targets.{name}"), Resolve, masking);
+            targets[name] = ReadTarget(name, new YamlMap(m, path, $"targets.{name}"), Resolve, masking, modules);
         }
         if (stateDir.Length > MaxStateDirLength)
             throw root.Error(root.Node("state_dir") ?? rootNode, $"'state_dir' is {stateDir.Length} characters long", $"give a path of at most {MaxStateDirLength} characters (database folders and sockets live below it)");
@@ -85,60 +88,64 @@ public static class ConfigLoader
     /// <summary>PostgreSQL's paths are limited to 1024 bytes (MAXPGPATH); the folders replica makes below state_dir take up to ~150.</summary>
     public const int MaxStateDirLength = 700;
 
-    private static SourceConfig ReadSource(YamlMap map, Func<string, string> resolve)
+    private static SourceConfig ReadSource(YamlMap map, Func<string, string> resolve, ReplicaModules modules)
     {
         map.AllowOnly("database_backups", "media_backup", "image_tag");
-        var tag = map.Map("image_tag") ?? throw map.Fail("'source.image_tag' is missing", "give production's tag as file: PATH, value: TAG or kubernetes: { namespace, kind, name }");
+        var tagKinds = modules.Platforms.Select(p => p.ImageTag).OfType<(string Key, string Hint)>().ToList();
+        var tag = map.Map("image_tag") ?? throw map.Fail("'source.image_tag' is missing", $"give production's tag as {Alternatives(["file: PATH", "value: TAG", .. tagKinds.Select(k => k.Hint)])}");
         return new SourceConfig(
-            ReadVolume(map, "database_backups", resolve),
-            ReadVolume(map, "media_backup", resolve),
-            ReadImageTag(tag, resolve));
+            ReadVolume(map, "database_backups", resolve, modules),
+            ReadVolume(map, "media_backup", resolve, modules),
+            ReadImageTag(tag, resolve, modules));
     }
 
-    private static VolumeSource ReadVolume(YamlMap parent, string key, Func<string, string> resolve)
+    /// <summary>"a, b or c".</summary>
+    private static string Alternatives(IReadOnlyList<string> items) =>
+        items.Count <= 1 ? string.Concat(items) : $"{string.Join(", ", items.Take(items.Count - 1))} or {items[^1]}";
+
+    /// <summary>A folder (text or { path }), else a volume kind of the platform that owns the key used.</summary>
+    private static VolumeSource ReadVolume(YamlMap parent, string key, Func<string, string> resolve, ReplicaModules modules)
     {
-        var node = parent.Node(key) ?? throw parent.Fail($"'{parent.Qualify(key)}' is missing", "give a folder, { nfs: { server, path } } or { pvc: name, namespace: ns }");
+        var hint = $"give {Alternatives(["a folder", .. modules.Platforms.SelectMany(p => p.VolumeHints)])}";
+        var node = parent.Node(key) ?? throw parent.Fail($"'{parent.Qualify(key)}' is missing", hint);
         if (node is YamlScalarNode s) return new VolumeSource(LocalPath: resolve(s.Value ?? ""));
         var m = parent.Map(key)!;
-        m.AllowOnly("nfs", "pvc", "namespace", "path");
+        m.AllowOnly([.. modules.Platforms.SelectMany(p => p.VolumeKeys).Distinct(), "path"]);
         if (m.String("path") is { } p) return new VolumeSource(LocalPath: resolve(p));
-        if (m.Map("nfs") is { } nfs)
-        {
-            nfs.AllowOnly("server", "path");
-            return new VolumeSource(Nfs: new NfsVolume(nfs.RequiredString("server", "name the NFS server"), nfs.RequiredString("path", "name the exported path")));
-        }
-        if (m.String("pvc") is { } pvc) return new VolumeSource(Pvc: new PvcVolume(pvc, m.String("namespace")));
-        throw parent.Error(node, $"'{parent.Qualify(key)}' names no volume", "give a folder, { nfs: { server, path } } or { pvc: name, namespace: ns }");
+        foreach (var platform in modules.Platforms)
+            if (platform.ReadVolume(m) is { } volume) return new VolumeSource(OnPlatform: volume);
+        throw parent.Error(node, $"'{parent.Qualify(key)}' names no volume", hint);
     }
 
-    private static ImageTagSource ReadImageTag(YamlMap map, Func<string, string> resolve)
+    private static ImageTagSource ReadImageTag(YamlMap map, Func<string, string> resolve, ReplicaModules modules)
     {
-        map.AllowOnly("file", "value", "kubernetes");
+        var owners = modules.Platforms.Where(p => p.ImageTag is not null).ToList();
+        map.AllowOnly(["file", "value", .. owners.Select(p => p.ImageTag!.Value.Key)]);
         var file = map.String("file");
         var value = map.String("value");
-        KubernetesWorkloadRef? k8s = null;
-        if (map.Map("kubernetes") is { } k)
-        {
-            k.AllowOnly("namespace", "kind", "name", "container", "context");
-            k8s = new KubernetesWorkloadRef(
-                k.RequiredString("namespace", "name production's namespace"),
-                k.String("kind") ?? "StatefulSet",
-                k.RequiredString("name", "name production's stack workload"),
-                k.String("container"),
-                k.String("context"));
-        }
-        if ((file is null ? 0 : 1) + (value is null ? 0 : 1) + (k8s is null ? 0 : 1) != 1)
-            throw map.Fail("'source.image_tag' must have exactly one of file, value or kubernetes", "keep one of them");
-        return new ImageTagSource(file is null ? null : resolve(file), value, k8s);
+        var read = owners.Where(p => map.Map(p.ImageTag!.Value.Key) is not null)
+            .Select(p => p.ReadImageTag(map.Map(p.ImageTag!.Value.Key)!)).ToList();
+        if ((file is null ? 0 : 1) + (value is null ? 0 : 1) + read.Count != 1)
+            throw map.Fail($"'source.image_tag' must have exactly one of {Alternatives(["file", "value", .. owners.Select(p => p.ImageTag!.Value.Key)])}", "keep one of them");
+        return new ImageTagSource(file is null ? null : resolve(file), value, read.FirstOrDefault());
     }
 
-    private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve, IReadOnlyDictionary<string, Replica.Postgres.Restore.Masking.MaskingProfile> masking)
+    /// <summary>The platform of a protected target that names none: nothing acts on it.</summary>
+    public const string NoPlatform = "none";
+
+    private static TargetConfig ReadTarget(string name, YamlMap map, Func<string, string> resolve, IReadOnlyDictionary<string, MaskingProfileSpec> masking, ReplicaModules modules)
     {
-        map.AllowOnly("protected", "platform", "database", "media", "stack", "kubernetes", "masking", "after_restore", "expire_after_hours");
+        var sections = modules.Platforms.Select(p => p.TargetSection).OfType<string>().Distinct().ToList();
+        map.AllowOnly(["protected", "platform", "database", "media", "stack", .. sections, "masking", "after_restore", "expire_after_hours"]);
         var isProtected = map.Bool("protected") ?? false;
-        var platform = map.String("platform") ?? (isProtected ? "none" : throw map.Fail($"'{map.Path}.platform' is missing", "write platform: local or platform: kubernetes"));
-        if (platform is not (PlatformNames.Local or PlatformNames.Kubernetes) && !(isProtected && platform == "none"))
-            throw map.Error(map.Node("platform")!, $"'{map.Path}.platform' is '{platform}'", "write local or kubernetes");
+        // A protected target that names no platform but has one platform's section (production's namespace) belongs to it, so the guards see it.
+        var platform = map.String("platform")
+            ?? (isProtected
+                ? modules.Platforms.Where(p => p.TargetSection is { } k && map.Node(k) is not null).Select(p => p.Name).SingleOrDefault() ?? NoPlatform
+                : throw map.Fail($"'{map.Path}.platform' is missing", $"write {string.Join(" or ", modules.Platforms.Select(p => $"platform: {p.Name}"))}"));
+        var module = modules.Find(platform);
+        if (module is null && !(isProtected && platform == NoPlatform))
+            throw map.Error(map.Node("platform")!, $"'{map.Path}.platform' is '{platform}'", $"write one of: {modules.Names}");
 
         var db = new DatabaseConfig();
         if (map.Map("database") is { } d)
@@ -162,16 +169,11 @@ public static class ConfigLoader
             stack = new StackConfig(s.String("command"), s.String("ready_url"), s.Int("ready_timeout_seconds") ?? 120,
                 s.String("image"), s.Int("port") ?? 80, s.String("ready_path"), s.StringList("env_from_secrets"));
         }
-        KubernetesTargetConfig? k8s = null;
-        if (map.Map("kubernetes") is { } k)
-        {
-            k.AllowOnly("context", "namespace", "storage_class", "replica_image", "resources");
-            k8s = new KubernetesTargetConfig(k.String("context"), k.RequiredString("namespace", "name the target's namespace"), k.String("storage_class"), k.String("replica_image"),
-                k.Map("resources") is { } r ? ReadResources(r) : null);
-        }
-        if (platform == PlatformNames.Kubernetes && k8s is null)
-            throw map.Fail($"'{map.Path}.kubernetes' is missing", "give it { namespace: NAME } (and context, storage_class as needed)");
-        Replica.Postgres.Restore.Masking.MaskingProfile? profile = null;
+        // Another platform's section on this target is still checked by its platform (a mistake there is a mistake of the file), then unused.
+        foreach (var other in modules.Platforms.Where(p => p != module && p.TargetSection is { } k && map.Node(k) is not null))
+            other.ReadTargetSettings(map);
+        var settings = module?.ReadTargetSettings(map);
+        MaskingProfileSpec? profile = null;
         if (map.String("masking") is { } profileName)
         {
             if (isProtected)
@@ -180,7 +182,7 @@ public static class ConfigLoader
                 : throw map.Error(map.Node("masking")!, $"'{map.Path}.masking' names the profile '{profileName}', which masking: does not define", $"define it under masking: or use one of: {(masking.Count == 0 ? "(none)" : string.Join(", ", masking.Keys))}");
         }
         var afterRestore = ReadAfterRestore(map, db.Name);
-        return new TargetConfig(name, isProtected, platform, db, media, stack, k8s, profile, afterRestore, Expiry.ExpiryConfigReader.Read(map, isProtected));
+        return new TargetConfig(name, isProtected, platform, db, media, stack, settings, profile, afterRestore, Expiry.ExpiryConfigReader.Read(map, isProtected));
     }
 
     private static IReadOnlyList<AfterRestoreStep>? ReadAfterRestore(YamlMap map, string defaultDatabase)
@@ -203,35 +205,6 @@ public static class ConfigLoader
             steps.Add(new AfterRestoreStep(sql, command, sql is null ? null : step.String("database") ?? defaultDatabase));
         }
         return steps;
-    }
-
-    /// <summary>targets.X.kubernetes.resources.{database,workers,stack}.{requests,limits}.{cpu,memory,ephemeral-storage}: quantities as Kubernetes writes them.</summary>
-    private static IReadOnlyDictionary<string, PodResources> ReadResources(YamlMap map)
-    {
-        map.AllowOnly(PodResources.Pods);
-        var result = new Dictionary<string, PodResources>(StringComparer.Ordinal);
-        foreach (var pod in PodResources.Pods)
-        {
-            if (map.Map(pod) is not { } p) continue;
-            p.AllowOnly("requests", "limits");
-            result[pod] = new PodResources(Quantities(p.Map("requests")), Quantities(p.Map("limits")));
-        }
-        return result;
-    }
-
-    private static IReadOnlyDictionary<string, string> Quantities(YamlMap? map)
-    {
-        if (map is null) return new Dictionary<string, string>();
-        map.AllowOnly("cpu", "memory", "ephemeral-storage");
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, node) in map.Entries)
-        {
-            var value = map.String(key) ?? "";
-            if (!PodResources.IsQuantity(value))
-                throw map.Error(node, $"'{map.Qualify(key)}' is '{value}', not a Kubernetes quantity", "write it like 500m, 2, 512Mi or 4Gi (no space)");
-            result[key] = value;
-        }
-        return result;
     }
 }
 

@@ -1,17 +1,18 @@
-using Replica.Postgres.Restore.Masking;
+using Replica.Dumps.Masking;
 using YamlDotNet.RepresentationModel;
 
 namespace Replica.Core.Config;
 
 /// <summary>
 /// The `masking:` profiles of replica.yaml, built (and their transformers' parameters checked) when
-/// the file is read, so a mistake is an error of the file naming the key and the line.
+/// the file is read — by the restore engine's check the executable registers — so a mistake is an error of the
+/// file naming the key and the line.
 /// </summary>
 internal static class MaskingConfig
 {
-    public static IReadOnlyDictionary<string, MaskingProfile> Read(YamlMap? map)
+    public static IReadOnlyDictionary<string, MaskingProfileSpec> Read(YamlMap? map, Func<MaskingProfileSpec, string?>? check)
     {
-        var profiles = new Dictionary<string, MaskingProfile>(StringComparer.Ordinal);
+        var profiles = new Dictionary<string, MaskingProfileSpec>(StringComparer.Ordinal);
         if (map is null) return profiles;
         foreach (var (name, node) in map.Entries)
         {
@@ -37,8 +38,9 @@ internal static class MaskingConfig
                     columns[column] = Spec(tablesMap, spec, $"masking.{name}.tables.{table}.{column}");
                 tables[table] = columns;
             }
-            try { profiles[name] = new MaskingProfile(key, tables, policy, name); }
-            catch (MaskingProfileException e) { throw profile.Fail(e.Message.TrimEnd('.'), "see docs/masking.md for each transformer's parameters"); }
+            var built = new MaskingProfileSpec(name, key, tables, policy);
+            if (check?.Invoke(built) is { } wrong) throw profile.Fail(wrong.TrimEnd('.'), "see docs/masking.md for each transformer's parameters");
+            profiles[name] = built;
         }
         return profiles;
     }

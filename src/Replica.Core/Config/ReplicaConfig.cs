@@ -1,3 +1,5 @@
+using Replica.Core.Platforms;
+
 namespace Replica.Core.Config;
 
 /// <summary>The contents of replica.yaml, with every path made absolute.</summary>
@@ -25,22 +27,20 @@ public sealed record ReplicaConfig(
 
 public sealed record SourceConfig(VolumeSource DatabaseBackups, VolumeSource MediaBackup, ImageTagSource ImageTag);
 
-/// <summary>Where a source volume is: a local folder, an NFS export, or a Kubernetes PVC.</summary>
-public sealed record VolumeSource(string? LocalPath = null, NfsVolume? Nfs = null, PvcVolume? Pvc = null)
+/// <summary>
+/// Where a source volume is: a folder on this machine, or a volume only a platform can reach (an NFS
+/// export, a claim), made by that platform's module from the keys it owns.
+/// </summary>
+public sealed record VolumeSource(string? LocalPath = null, PlatformSource? OnPlatform = null)
 {
-    public override string ToString() =>
-        LocalPath ?? (Nfs is not null ? $"nfs://{Nfs.Server}{Nfs.Path}" : $"pvc {Pvc!.Namespace}/{Pvc.Name}");
+    public override string ToString() => LocalPath ?? OnPlatform!.Describe();
 }
 
-public sealed record NfsVolume(string Server, string Path);
+/// <summary>How production's image tag is learnt: a file, a literal, or (made by a platform's module) its running workload.</summary>
+public sealed record ImageTagSource(string? File = null, string? Value = null, PlatformSource? OnPlatform = null);
 
-public sealed record PvcVolume(string Name, string? Namespace);
-
-/// <summary>How production's image tag is learnt: a file, a literal, or the running workload.</summary>
-public sealed record ImageTagSource(string? File = null, string? Value = null, KubernetesWorkloadRef? Kubernetes = null);
-
-public sealed record KubernetesWorkloadRef(string Namespace, string Kind, string Name, string? Container, string? Context);
-
+/// <param name="Platform">the name of the platform module that acts on the target ("none" for a protected target without one).</param>
+/// <param name="Settings">the target's section of its platform, as that platform's module read it (opaque here); null when it has none.</param>
 public sealed record TargetConfig(
     string Name,
     bool Protected,
@@ -48,8 +48,8 @@ public sealed record TargetConfig(
     DatabaseConfig Database,
     MediaConfig Media,
     StackConfig? Stack,
-    KubernetesTargetConfig? Kubernetes,
-    Replica.Postgres.Restore.Masking.MaskingProfile? Masking = null,
+    object? Settings,
+    Replica.Dumps.Masking.MaskingProfileSpec? Masking = null,
     IReadOnlyList<AfterRestoreStep>? AfterRestore = null,
     int? ExpireAfterHours = null);
 
@@ -77,24 +77,3 @@ public sealed record StackConfig(
     int Port = 80,
     string? ReadyPath = null,
     IReadOnlyList<string>? EnvFromSecrets = null);
-
-/// <param name="ReplicaImage">the image the platform's worker Jobs run (default: $REPLICA_IMAGE, else replica:latest).</param>
-/// <param name="Resources">requests and limits by pod ("database", "workers", "stack"); null: none set.</param>
-public sealed record KubernetesTargetConfig(string? Context, string Namespace, string? StorageClass, string? ReplicaImage = null,
-    IReadOnlyDictionary<string, PodResources>? Resources = null);
-
-/// <summary>A pod's resource requests and limits (cpu, memory, ephemeral-storage), as quantities such as 500m or 4Gi.</summary>
-public sealed record PodResources(IReadOnlyDictionary<string, string> Requests, IReadOnlyDictionary<string, string> Limits)
-{
-    public static readonly string[] Pods = ["database", "workers", "stack"];
-
-    /// <summary>Kubernetes' quantity syntax: a number with an optional SI or binary suffix or exponent, no spaces.</summary>
-    public static bool IsQuantity(string value) =>
-        System.Text.RegularExpressions.Regex.IsMatch(value, @"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$");
-}
-
-public static class PlatformNames
-{
-    public const string Local = "local";
-    public const string Kubernetes = "kubernetes";
-}

@@ -4,9 +4,9 @@ namespace Replica.Core.Config;
 
 /// <summary>
 /// A YAML mapping read with its line numbers, so every error names the key, the line
-/// and the fix. Unknown keys are errors, not silently ignored.
+/// and the fix. Unknown keys are errors, not silently ignored. Platform modules read their own keys with it.
 /// </summary>
-internal sealed class YamlMap
+public sealed class YamlMap
 {
     private readonly YamlMappingNode _node;
     private readonly string _file;

@@ -13,8 +13,6 @@ public static class WorkflowGuards
     {
         if (target.Protected)
             throw new RefusedException($"Target '{target.Name}' is protected (production); replica never runs '{workflow}' on it — choose another target.");
-        if (target.Platform is not (PlatformNames.Local or PlatformNames.Kubernetes))
-            throw new RefusedException($"Target '{target.Name}' has no platform; set platform: local or kubernetes in replica.yaml.");
     }
 
     /// <summary>The image tag while replicating must be production's, so the schema matches the code.</summary>
@@ -90,17 +88,6 @@ public static class WorkflowGuards
     private static bool Overlap(string a, string b) => a == b || IsInside(a, b) || IsInside(b, a);
 
     private static bool IsInsideOrEqual(string child, string parent) => child == parent || IsInside(child, parent);
-
-    /// <summary>A kubernetes target never lives in production's namespace or a protected target's.</summary>
-    public static void EnsureNamespaceApart(ReplicaConfig config, TargetConfig target)
-    {
-        if (target.Kubernetes is not { } k) return;
-        if (config.Source.ImageTag.Kubernetes is { } prod && prod.Namespace == k.Namespace)
-            throw new RefusedException($"Target '{target.Name}' uses namespace '{k.Namespace}', which is production's; give it its own namespace in replica.yaml.");
-        foreach (var other in config.Targets.Values)
-            if (other.Protected && other.Kubernetes?.Namespace == k.Namespace)
-                throw new RefusedException($"Target '{target.Name}' uses namespace '{k.Namespace}', which belongs to protected target '{other.Name}'; give it its own namespace in replica.yaml.");
-    }
 
     /// <summary>Resolves symlinks of every existing ancestor, so two spellings of one folder compare equal.</summary>
     internal static string Canonical(string path)

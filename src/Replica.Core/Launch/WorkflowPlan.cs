@@ -15,6 +15,10 @@ public sealed record WorkflowPlan(
     string? MediaLocation = null,
     bool? MediaExists = null,
     string? Refresh = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null)
+{
+    /// <summary>What planning did on the platform and undid (a listing Job on a cluster); null: nothing was changed.</summary>
+    public string? Changes { get; init; }
+}
 
 public sealed record PlannedBackup(string Name, DateTimeOffset Time, string Flavour, bool Gzipped, long SizeBytes, IReadOnlyList<string> Kinds);

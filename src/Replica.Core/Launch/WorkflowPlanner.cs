@@ -1,4 +1,4 @@
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 using Replica.Core.Guards;
 using Replica.Core.Workflows;
 
@@ -18,12 +18,15 @@ public sealed class WorkflowPlanner(TargetWorkflows workflows)
                 var p = await workflows.PlanStartAsync(request.ToStartRequest(), ct);
                 return new WorkflowPlan(p.Target, name, p.Platform, p.Steps, p.ImageTag,
                     p.ImageTagGiven ? "given, equal to production's" : "production's",
-                    new PlannedBackup(p.Backup.Name, p.Backup.Time, p.Dump.Flavour.ToWire(), p.Dump.Gzipped, p.Backup.SizeBytes, p.Backup.Kinds),
+                    p.Backup is { } b ? new PlannedBackup(b.Name, b.Time, p.Dump!.Flavour.ToWire(), p.Dump.Gzipped, b.SizeBytes, b.Kinds) : null,
                     p.MediaLocation, p.MediaExists,
                     p.Previous?.Database is null ? "first start: no database to keep"
                         : p.SideBySide ? $"side by side: the new database is prepared beside the running one ({p.Previous.BackupName}, run {p.Previous.RestoredBy}), which serves until the switch"
                         : "in place: the running stack and database are stopped first",
-                    p.Warnings ?? []);
+                    p.BackupUnlisted is { } unlisted ? [.. p.Warnings ?? [], $"backup not chosen: {unlisted}"] : p.Warnings ?? [])
+                {
+                    Changes = p.Changes,
+                };
             }
             case WorkflowKind.Stop:
             {

@@ -1,6 +1,7 @@
 using Replica.Core.Backups;
 using Replica.Core.Config;
 using Replica.Core.Workflows;
+using Replica.Dumps.Masking;
 
 namespace Replica.Core.Platforms;
 
@@ -13,14 +14,38 @@ public interface IPlatform
 {
     string Name { get; }
 
-    /// <summary>Production's image tag when it is read from the running workload (kubernetes); null when the platform cannot.</summary>
-    Task<string?> ReadProductionImageTagAsync(KubernetesWorkloadRef workload, CancellationToken ct);
+    /// <summary>
+    /// Refuses, in one sentence naming the key and the fix, what this platform must not write for the
+    /// target: a footprint on production's or a protected target's place, or on the source. Checked before
+    /// every workflow; changes nothing and asks nothing of a cluster.
+    /// </summary>
+    void CheckFootprint(TargetConfig target);
+
+    /// <summary>
+    /// Refuses, in one sentence naming the key and the fix, a source this platform cannot read for the
+    /// target: a volume it cannot mount, a way to learn production's tag it cannot follow. Checked by plan
+    /// and by start before anything changes. <paramref name="readsMedia"/>: the media backup is read too.
+    /// </summary>
+    void CheckSources(TargetConfig target, SourceConfig source, bool readsMedia);
+
+    /// <summary>Production's image tag from its running workload, a source this platform's module made (<see cref="CheckSources"/> accepted it).</summary>
+    Task<string> ReadProductionImageTagAsync(PlatformSource workload, CancellationToken ct);
 
     /// <summary>
     /// The database backups of the source, newest first. Local: the folder itself; a cluster
     /// lists the volume from inside (the backup volume is often only mounted there).
+    /// <paramref name="forPlan"/>: nothing may be left changed — what listing needed (a Job on a cluster)
+    /// is undone and said in <see cref="ListedBackups.Changes"/>, and what listing would need to create
+    /// first (a namespace) is not created: the backups are then not listed (<see cref="ListedBackups.Unlisted"/>).
     /// </summary>
-    Task<IReadOnlyList<Backup>> ListBackupsAsync(TargetConfig target, VolumeSource backups, CancellationToken ct);
+    Task<ListedBackups> ListBackupsAsync(TargetConfig target, VolumeSource backups, bool forPlan, CancellationToken ct);
+
+    /// <summary>
+    /// Checks the target's masking profile against the backup before anything changes: where the platform can
+    /// read the backup's schema, a profile that names what the dump lacks or leaves personal-looking columns
+    /// uncovered is refused here; otherwise the answer says what checks it instead.
+    /// </summary>
+    Task<MaskingCheck> CheckMaskingAsync(TargetConfig target, MaskingProfileSpec profile, Backup backup, CancellationToken ct);
 
     /// <summary>Whether the target's media volume already exists (so a sync only copies what changed).</summary>
     Task<bool> MediaVolumeExistsAsync(TargetConfig target, CancellationToken ct);
@@ -104,6 +129,18 @@ public interface IPlatformFactory
 {
     IPlatform For(ReplicaConfig config, TargetConfig target);
 }
+
+/// <summary>The backups a platform listed, or why it did not (plan), and what listing changed and undid on the way.</summary>
+/// <param name="Backups">null when plan could not list them without a change it may not make.</param>
+/// <param name="Changes">what listing did and undid ("plan ran Job X in namespace N … and removed it"); null: nothing.</param>
+/// <param name="Unlisted">why the backups were not listed, and when they will be.</param>
+public sealed record ListedBackups(IReadOnlyList<Backup>? Backups, string? Changes = null, string? Unlisted = null)
+{
+    public static ListedBackups Of(IReadOnlyList<Backup> backups) => new(backups);
+}
+
+/// <summary>A masking profile as plan checked it: against the backup's own schema (<see cref="Plan"/>), or deferred to what <see cref="How"/> names.</summary>
+public sealed record MaskingCheck(MaskingPlan? Plan, string How);
 
 public sealed record DatabaseEndpoint(string Host, int Port, string Database, string User, string Password)
 {

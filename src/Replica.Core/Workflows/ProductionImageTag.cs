@@ -20,10 +20,9 @@ public static class ProductionImageTag
             }
             return Valid(text.Trim(), file);
         }
-        var workload = source.Kubernetes!;
-        var tag = await platform.ReadProductionImageTagAsync(workload, ct)
-            ?? throw new RefusedException($"Production's image tag cannot be read from {workload.Kind} {workload.Namespace}/{workload.Name} on platform '{platform.Name}'; use source.image_tag.file or value instead.");
-        return Valid(tag, $"{workload.Kind} {workload.Namespace}/{workload.Name}");
+        // A running workload: read by the platform whose module made the source (CheckSources refused any other).
+        var workload = source.OnPlatform!;
+        return Valid(await platform.ReadProductionImageTagAsync(workload, ct), workload.Describe());
     }
 
     private static string Valid(string tag, string from)

@@ -4,8 +4,8 @@ using Replica.Core.Guards;
 using Replica.Core.Platforms;
 using Replica.Core.Progress;
 using Replica.Core.Runs;
-using Replica.Postgres.Dumps;
-using Replica.Postgres.Restore.Masking;
+using Replica.Dumps;
+using Replica.Dumps.Masking;
 
 namespace Replica.Core.Workflows;
 
@@ -35,38 +35,49 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
     {
         var target = config.Target(name);
         WorkflowGuards.EnsureWritable(target, workflow);
-        WorkflowGuards.EnsureNamespaceApart(config, target);
         var platform = platforms.For(config, target);
-        var media = platform.MediaLocation(target);
-        WorkflowGuards.EnsureFoldersApart(config, target, media);
-        if (Path.IsPathRooted(media)) WorkflowGuards.EnsureMediaApart(target.Name, media, config.Source);
+        platform.CheckFootprint(target);
         return (target, platform);
     }
 
-    /// <summary>Checks every guard and chooses backup and tag; changes nothing and writes nothing.</summary>
-    public async Task<StartPlan> PlanStartAsync(StartRequest request, CancellationToken ct)
+    /// <summary>
+    /// Checks every guard and chooses backup and tag; changes nothing. Where listing the backups needs
+    /// a change on the platform (a Job on a cluster), it is undone and <see cref="StartPlan.Changes"/> says so.
+    /// </summary>
+    public Task<StartPlan> PlanStartAsync(StartRequest request, CancellationToken ct) => PlanAsync(request, forPlan: true, ct);
+
+    /// <param name="forPlan">false for the plan a start run follows: listing may then make what it needs (a namespace).</param>
+    private async Task<StartPlan> PlanAsync(StartRequest request, bool forPlan, CancellationToken ct)
     {
         var (target, platform) = Writable(request.Target, "start");
+        // What the platform cannot read or do is refused before anything is read or changed.
+        platform.CheckSources(target, config.Source, readsMedia: !request.DbOnly);
+        if (platform.Unsupported(target) is { } unsupported) throw new RefusedException(unsupported);
         var productionTag = await ProductionImageTag.ReadAsync(config, platform, ct);
         var tag = WorkflowGuards.ChooseImageTag(productionTag, request.ImageTag);
         var warnings = new List<string>();
         if (config.Source.DatabaseBackups.LocalPath is { } root && Directory.Exists(root))
             warnings.AddRange(new BackupCatalog(root).Read().Warnings);
-        var backups = await platform.ListBackupsAsync(target, config.Source.DatabaseBackups, ct);
-        var usable = DamagedBackups.PassOver(backups, store.DamagedBackups(), request.FromBackup, warnings);
-        var backup = BackupCatalog.Select(usable, config.Source.DatabaseBackups.ToString(), request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());
-        DumpInfo dump;
-        try { dump = backup.Inspect(); }
-        catch (DumpFormatException e) { throw new RefusedException(e.Message); }
-        if (platform.Unsupported(target) is { } unsupported) throw new RefusedException(unsupported);
-        MaskingPlan? masking = null;
+        var listing = await platform.ListBackupsAsync(target, config.Source.DatabaseBackups, forPlan, ct);
+        Backup? backup = null;
+        DumpInfo? dump = null;
+        if (listing.Backups is { } backups)
+        {
+            var usable = DamagedBackups.PassOver(backups, store.DamagedBackups(), request.FromBackup, warnings);
+            backup = BackupCatalog.Select(usable, config.Source.DatabaseBackups.ToString(), request.FromBackup, request.MaxAgeHours, _clock.GetUtcNow());
+            try { dump = backup.Inspect(); }
+            catch (DumpFormatException e) { throw new RefusedException(e.Message); }
+        }
+        else if (!forPlan)
+            throw new InvalidOperationException($"platform {platform.Name} listed no backups for a start ({listing.Unlisted})");
+        MaskingCheck? masking = null;
         if (target.Masking is { } profile)
         {
-            // Read from the dump's own schema: a profile naming what the dump lacks, or leaving personal-looking columns uncovered, is refused here.
-            var schema = await DumpSchemaReader.ReadAsync(backup.Path, target.Database.Name, ct: ct);
-            masking = MaskingPlan.For(profile, schema, backup.Name);
-            if (masking.Refused) throw new RefusedException(masking.Refusal!);
-            foreach (var pii in masking.UncoveredPii) warnings.Add($"column {pii.Database}.{pii.Table}.{pii.Column} looks personal ({pii.Reason}) and is not masked (pii_columns: warn)");
+            masking = backup is null
+                ? new MaskingCheck(null, "not checked yet: the backups are listed when start runs, and the profile is checked then")
+                : await platform.CheckMaskingAsync(target, profile, backup, ct);
+            if (masking.Plan is { Refused: true } refused) throw new RefusedException(refused.Refusal!);
+            foreach (var pii in masking.Plan?.UncoveredPii ?? []) warnings.Add($"column {pii.Database}.{pii.Table}.{pii.Column} looks personal ({pii.Reason}) and is not masked (pii_columns: warn)");
         }
 
         var previous = store.FindTarget(target.Name);
@@ -91,7 +102,12 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
         if (sideBySide) steps.Add(StepRemovePreviousDatabase);
         return new StartPlan(target.Name, target.Platform, backup, dump, tag, request.ImageTag is not null,
             platform.MediaLocation(target), await platform.MediaVolumeExistsAsync(target, ct), request.DbOnly, steps,
-            sideBySide, previous, footprint, warnings, masking);
+            sideBySide, previous, footprint, warnings, masking?.Plan)
+        {
+            MaskingCheckedBy = masking?.How,
+            Changes = listing.Changes,
+            BackupUnlisted = listing.Unlisted,
+        };
     }
 
     /// <summary>
@@ -101,10 +117,8 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
     /// </summary>
     public async Task<string> RenderStartAsync(StartRequest request, string? backupPath, CancellationToken ct)
     {
-        var target = config.Target(request.Target);
-        WorkflowGuards.EnsureWritable(target, "start");
-        WorkflowGuards.EnsureNamespaceApart(config, target);
-        var platform = platforms.For(config, target);
+        var (target, platform) = Writable(request.Target, "start");
+        platform.CheckSources(target, config.Source, readsMedia: !request.DbOnly);
         var productionTag = await ProductionImageTag.ReadAsync(config, platform, ct);
         var tag = WorkflowGuards.ChooseImageTag(productionTag, request.ImageTag);
         return platform.RenderStart(target, tag, request.ImageTag is null ? "production's" : "given, equal to production's", backupPath, request.DbOnly,
@@ -118,8 +132,10 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
 
     public async Task<RunResult> StartAsync(StartRequest request, IRunProgress progress, CancellationToken ct, string? launchedBy = null)
     {
-        var plan = await PlanStartAsync(request, ct);
+        var plan = await PlanAsync(request, forPlan: false, ct);
         var (target, platform) = Writable(request.Target, "start");
+        var backup = plan.Backup!; // a start's plan always lists the backups
+        var dump = plan.Dump!;
         var workflow = request.DbOnly ? "start --db-only" : "start";
         var instance = "";
         TargetRecord? previous = null;
@@ -129,12 +145,12 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
             instance = run.RunId;
             previous = await new TargetReconciler(config, store).RepairAsync(target, platform, run.RunId, run.Info, run.Cancellation);
             var sideBySide = !request.InPlace && previous?.Database is not null;
-            result.Backup = plan.Backup;
-            result.BackupFlavour = plan.Dump.Flavour.ToWire();
+            result.Backup = backup;
+            result.BackupFlavour = dump.Flavour.ToWire();
             result.ImageTag = plan.ImageTag;
             result.MediaLocation = plan.MediaLocation;
             foreach (var w in plan.Warnings ?? []) run.Warn(w);
-            run.Info($"backup {plan.Backup.Name} ({plan.Dump.Flavour.ToWire()}{(plan.Dump.Gzipped ? ", gzip" : "")}, {Size.Format(plan.Backup.SizeBytes)}), taken {plan.Backup.Time:yyyy-MM-dd HH:mm:ss}Z");
+            run.Info($"backup {backup.Name} ({dump.Flavour.ToWire()}{(dump.Gzipped ? ", gzip" : "")}, {Size.Format(backup.SizeBytes)}), taken {backup.Time:yyyy-MM-dd HH:mm:ss}Z");
             run.Info(plan.ImageTagGiven ? $"image tag {plan.ImageTag} (given, equal to production's)" : $"image tag {plan.ImageTag} (production's)");
             run.Info(sideBySide
                 ? $"the new database is prepared beside the running one ({previous!.BackupName ?? "backup unknown"}, restored by run {previous.RestoredBy ?? "unknown"}), which keeps serving until the switch"
@@ -151,7 +167,7 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
                 }));
             }
             steps.Add(new(StepCreateDatabase, async r => result.Database = await platform.CreateDatabaseAsync(r, instance)));
-            steps.Add(new(StepRestore, async r => result.Restore = await platform.RestoreDatabaseAsync(r, plan.Backup, instance)));
+            steps.Add(new(StepRestore, async r => result.Restore = await platform.RestoreDatabaseAsync(r, backup, instance)));
             foreach (var (name, after) in AfterRestoreSteps(target))
                 steps.Add(new(name, r => { r.Info(after.Describe()); return platform.RunAfterRestoreAsync(r, after, instance); }));
             if (!plan.DbOnly)
@@ -164,7 +180,7 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
                 result.Stack = await platform.StartStackAsync(r, plan.ImageTag, instance);
                 // The switch: from this record on, the target serves from the new database.
                 switched = true;
-                store.SaveTarget(new TargetRecord(target.Name, TargetStates.Running, plan.ImageTag, plan.Backup.Name, plan.Backup.Time, r.RunId,
+                store.SaveTarget(new TargetRecord(target.Name, TargetStates.Running, plan.ImageTag, backup.Name, backup.Time, r.RunId,
                     _clock.GetUtcNow(), instance, r.RunId));
             }));
             if (sideBySide)
@@ -176,7 +192,7 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
             if (switched)
             {
                 // Only the removal of the previous database was left: the next command's repair finishes it.
-                result.Kept = $"{target.Name} runs backup {plan.Backup.Name} restored by run {run.RunId}; the previous database is removed by the next replica command";
+                result.Kept = $"{target.Name} runs backup {backup.Name} restored by run {run.RunId}; the previous database is removed by the next replica command";
                 return;
             }
             var current = store.FindTarget(target.Name);
@@ -197,8 +213,8 @@ public sealed class TargetWorkflows(ReplicaConfig config, RunStore store, IPlatf
                 with { LastRun = run.RunId, Updated = _clock.GetUtcNow(), State = current?.Database is not null ? TargetStates.Running : result.Status == RunStatus.Cancelled ? TargetStates.Stopped : TargetStates.Failed });
             if (result.DamagedBackup)
             {
-                store.MarkDamaged(DamagedBackups.Record(plan.Backup, run.RunId, result.Message ?? "restore failed", _clock.GetUtcNow()));
-                run.Warn($"backup {plan.Backup.Name} is recorded as damaged: LATEST passes over it until the file changes");
+                store.MarkDamaged(DamagedBackups.Record(backup, run.RunId, result.Message ?? "restore failed", _clock.GetUtcNow()));
+                run.Warn($"backup {backup.Name} is recorded as damaged: LATEST passes over it until the file changes");
             }
         }, ct, launchedBy);
         return result;

@@ -1,5 +1,5 @@
 using k8s.Models;
-using Replica.Core.Config;
+using Replica.Kubernetes.Config;
 
 namespace Replica.Kubernetes.Manifests;
 

@@ -1,6 +1,7 @@
 using k8s.Models;
 using Replica.Core;
 using Replica.Core.Config;
+using Replica.Kubernetes.Config;
 
 namespace Replica.Kubernetes.Manifests;
 
@@ -9,17 +10,17 @@ public static class SourceVolumes
 {
     public static V1Volume ReadOnly(string volumeName, VolumeSource source, string targetNamespace, string what)
     {
-        if (source.Nfs is { } nfs)
+        if (source.OnPlatform is NfsVolume nfs)
             return new V1Volume { Name = volumeName, Nfs = new V1NFSVolumeSource { Server = nfs.Server, Path = nfs.Path, ReadOnlyProperty = true } };
-        if (source.Pvc is { } pvc)
+        if (source.OnPlatform is PvcVolume pvc)
         {
             // A pod can only mount a claim of its own namespace.
             if (pvc.Namespace is { } ns && ns != targetNamespace)
                 throw new RefusedException($"The {what} claim {ns}/{pvc.Name} is in another namespace than the target's ({targetNamespace}), and a pod can only mount a claim of its own namespace; give source.{Key(what)} as {{ nfs: {{ server, path }} }} or a claim in {targetNamespace}.");
             return new V1Volume { Name = volumeName, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = pvc.Name, ReadOnlyProperty = true } };
         }
-        throw new RefusedException($"The {what} are a local folder ({source.LocalPath}), which a cluster cannot mount; give source.{Key(what)} as {{ nfs: {{ server, path }} }} or {{ pvc: NAME }} for kubernetes targets.");
+        throw new RefusedException(SourceChecks.Unmountable(source, Key(what)));
     }
 
-    private static string Key(string what) => what == "database backups" ? "database_backups" : "media_backup";
+    internal static string Key(string what) => what == "database backups" ? "database_backups" : "media_backup";
 }

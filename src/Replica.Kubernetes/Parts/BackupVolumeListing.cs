@@ -1,6 +1,7 @@
 using k8s;
 using Replica.Core;
 using Replica.Core.Backups;
+using Replica.Core.Platforms;
 using Replica.Core.Progress;
 using Replica.Kubernetes.Cleanup;
 using Replica.Kubernetes.Manifests;
@@ -11,15 +12,21 @@ namespace Replica.Kubernetes.Parts;
 
 /// <summary>
 /// Lists the backup volume from inside the cluster (it is often only mountable there) with a
-/// short read-only Job running `replica worker list-backups`, deleted again afterwards.
+/// short read-only Job running `replica worker list-backups`, deleted again afterwards (and said so).
 /// </summary>
 public sealed class BackupVolumeListing(IKubernetes k, ClusterTarget t, KubernetesPlatformOptions options)
 {
-    public async Task<IReadOnlyList<Backup>> ListAsync(CancellationToken ct)
+    /// <param name="forPlan">never create the namespace: when it is missing, the backups are not listed (a start creates it and lists them then).</param>
+    public async Task<ListedBackups> ListAsync(bool forPlan, CancellationToken ct)
     {
         var run = $"list-{DateTime.UtcNow:yyyyMMddHHmmss}-{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 2).ToLowerInvariant()}";
         var job = WorkerJobs.ListBackups(t, run); // refuses a source a cluster cannot mount, before anything is created
-        await new TargetNamespace(k, t).EnsureAsync(run, _ => { }, ct);
+        if (forPlan)
+        {
+            if (await new TargetNamespace(k, t).MissingAsync(ct) is { } missing)
+                return new ListedBackups(null, Unlisted: $"{missing}, and listing the backups needs a Job in it; start creates the namespace and lists the backups then");
+        }
+        else await new TargetNamespace(k, t).EnsureAsync(run, _ => { }, ct);
         var logLines = new List<string>();
         void Log(LogLevel level, string line) { if (level >= LogLevel.Warning) logLines.Add(line); }
         try
@@ -39,7 +46,8 @@ public sealed class BackupVolumeListing(IKubernetes k, ClusterTarget t, Kubernet
             }
             var listing = WorkerLog.Summary(log, Workers.Protocol.WorkerJson.Default.BackupListingDocument)
                 ?? throw new RefusedException($"The list-backups Job in namespace {t.Namespace} printed no list; run it by hand with 'kubectl -n {t.Namespace} logs job/{job.Metadata.Name}' to see why.");
-            return BackupListing.Read(listing, ClusterTarget.BackupsMount);
+            return new ListedBackups(BackupListing.Read(listing, ClusterTarget.BackupsMount),
+                $"ran Job {job.Metadata.Name} in namespace {t.Namespace} to list the backups and removed it");
         }
         finally
         {

@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 using Replica.Core;
-using Replica.Core.Config;
+using Replica.Kubernetes.Config;
 using Replica.Kubernetes.Cluster;
 
 namespace Replica.Kubernetes.Parts;
@@ -9,7 +9,7 @@ namespace Replica.Kubernetes.Parts;
 /// <summary>Reads production's image tag from its running workload. Only ever reads: nothing is written in production's namespace.</summary>
 public static class ProductionWorkload
 {
-    public static async Task<string?> ReadImageTagAsync(IKubernetes k, KubernetesWorkloadRef w, CancellationToken ct)
+    public static async Task<string?> ReadImageTagAsync(IKubernetes k, ProductionWorkloadRef w, CancellationToken ct)
     {
         var where = $"{w.Kind} {w.Namespace}/{w.Name}";
         V1PodTemplateSpec? template = w.Kind.ToLowerInvariant() switch

@@ -10,6 +10,17 @@ namespace Replica.Kubernetes.Parts;
 /// <summary>The target's namespace: created when missing, used as it is when present.</summary>
 public sealed class TargetNamespace(IKubernetes k, ClusterTarget t)
 {
+    /// <summary>Null when the namespace exists and can be used (or replica may not read namespaces, and assumes so); else why not.</summary>
+    public async Task<string?> MissingAsync(CancellationToken ct)
+    {
+        V1Namespace? existing;
+        try { existing = await ApiErrors.OrNull(() => k.CoreV1.ReadNamespaceAsync(t.Namespace, cancellationToken: ct)); }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == System.Net.HttpStatusCode.Forbidden) { return null; }
+        return existing is null ? $"namespace {t.Namespace} does not exist yet"
+            : existing.Status?.Phase == "Terminating" ? $"namespace {t.Namespace} is being deleted"
+            : null;
+    }
+
     public async Task EnsureAsync(string run, Action<string> log, CancellationToken ct)
     {
         V1Namespace? existing;

@@ -1,6 +1,6 @@
 using Replica.Core.Backups;
 using Replica.Kubernetes.Workers.Protocol;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 
 namespace Replica.Kubernetes.Workers;
 

@@ -42,7 +42,7 @@ internal sealed class DatabaseRestore : IAsyncDisposable
         _loader = new TableLoader(context.Server, name, context.Options.Jobs, context.Options.BinaryCopy, context.Budget, DescribeCopyFailure, context.Cancellation);
         _postData = new PostDataScheduler(context.Server, name, context.Options.Jobs, DescribeStatementFailure, context.Cancellation);
         context.ReadAhead?.Attach(name, _postData);
-        if (context.Flavour != Dumps.DumpFlavour.ClusterDump) _missingRoles = new MissingRoles(context.Log);
+        if (context.Flavour != DumpFlavour.ClusterDump) _missingRoles = new MissingRoles(context.Log);
     }
 
     public static async Task<DatabaseRestore> OpenAsync(RestoreContext context, string name)

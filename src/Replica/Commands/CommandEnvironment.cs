@@ -17,7 +17,7 @@ public sealed class CommandEnvironment
         Store = new RunStore(config.StateDirectory);
     }
 
-    public static CommandEnvironment Load(ReplicaSettings settings) => new(ConfigLoader.Load(settings.Config));
+    public static CommandEnvironment Load(ReplicaSettings settings) => new(Modules.Load(settings.Config));
 
     public TargetWorkflows Workflows => new(Config, Store, Platforms);
 }

@@ -6,7 +6,7 @@ using Replica.Core.Config;
 using Replica.Core.Runs;
 using Replica.Core.Status;
 using Replica.Core.Wire;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 using Spectre.Console.Cli;
 
 namespace Replica.Cli.Commands;
@@ -20,8 +20,13 @@ public sealed class PlanStartCommand : AsyncCommand<StartSettings>
         var plan = await env.Workflows.PlanStartAsync(settings.ToRequest(), cancellationToken);
         var o = Console.Out;
         o.WriteLine($"replica start {plan.Target} would, on platform {plan.Platform}:");
-        o.WriteLine($"  backup      {plan.Backup.Name}  ({plan.Dump.Flavour.ToWire()}{(plan.Dump.Gzipped ? ", gzip" : "")}, {Size.Format(plan.Backup.SizeBytes)}, {string.Join("/", plan.Backup.Kinds)}, taken {plan.Backup.Time:yyyy-MM-dd HH:mm:ss}Z)");
-        o.WriteLine($"              {plan.Backup.Path}");
+        if (plan.Backup is { } backup)
+        {
+            o.WriteLine($"  backup      {backup.Name}  ({plan.Dump!.Flavour.ToWire()}{(plan.Dump.Gzipped ? ", gzip" : "")}, {Size.Format(backup.SizeBytes)}, {string.Join("/", backup.Kinds)}, taken {backup.Time:yyyy-MM-dd HH:mm:ss}Z)");
+            o.WriteLine($"              {backup.Path}");
+        }
+        else
+            o.WriteLine($"  backup      not chosen yet: {plan.BackupUnlisted}");
         o.WriteLine($"  image tag   {plan.ImageTag}{(plan.ImageTagGiven ? " (given; equals production's)" : " (production's)")}");
         o.WriteLine($"  media       {plan.MediaLocation} — {(plan.DbOnly ? "not synced (--db-only)" : plan.MediaExists ? "exists: only what changed is copied" : "new: everything is copied")}");
         if (plan.Previous?.Database is not null)
@@ -34,12 +39,15 @@ public sealed class PlanStartCommand : AsyncCommand<StartSettings>
             o.WriteLine($"  disk        about {(f.UsedBytes is { } u ? Size.Format(u) : "unknown")} more on {f.Volume} while both databases exist ({(f.FreeBytes is { } fr ? Size.Format(fr) + " free" : "free space unknown")})");
         if (plan.Masking is { } masking)
         {
-            o.WriteLine($"  masking     profile {masking.Profile}: {masking.Masked.Count} column(s) masked in the restore stream, before any row reaches the server");
+            o.WriteLine($"  masking     profile {masking.Profile}: {masking.Masked.Count} column(s) masked in the restore stream, before any row reaches the server ({plan.MaskingCheckedBy})");
             foreach (var m in masking.Masked) o.WriteLine($"              {m.Database}.{m.Table}.{m.Column} ({m.Type}) → {m.Transformer}");
         }
+        else if (plan.MaskingCheckedBy is { } how)
+            o.WriteLine($"  masking     profile {env.Config.Target(plan.Target).Masking?.Name}: {how}");
         o.WriteLine($"  steps       {string.Join(" → ", plan.Steps)}");
         foreach (var w in plan.Warnings ?? []) o.WriteLine($"  warning     {w}");
-        o.WriteLine("Nothing was changed.");
+        // Truthful: what planning did on the platform and undid is said, never "nothing" after a change.
+        o.WriteLine(plan.Changes is { } changes ? $"plan {changes}; nothing else was changed." : "Nothing was changed.");
         return 0;
     }
 }
@@ -50,7 +58,8 @@ public sealed class BackupsCommand : AsyncCommand<JsonSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
     {
         var env = CommandEnvironment.Load(settings);
-        var backups = await new SourceBackups(env.Config, env.Store, env.Platforms).ListAsync(cancellationToken, w => Console.Error.WriteLine($"warning: {w}"));
+        var backups = await new SourceBackups(env.Config, env.Store, env.Platforms).ListAsync(cancellationToken, w => Console.Error.WriteLine($"warning: {w}"),
+            changes => Console.Error.WriteLine($"replica: {changes}; nothing else was changed"));
         foreach (var b in backups)
             if (b.Problem is { } problem) Console.Error.WriteLine($"warning: {problem}");
         if (settings.Json) { Json.Print(backups.Select(BackupJson.From).ToList()); return 0; }

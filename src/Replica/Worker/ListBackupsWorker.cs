@@ -2,7 +2,7 @@ using Replica.Core;
 using Replica.Core.Backups;
 using Replica.Kubernetes.Workers;
 using Replica.Kubernetes.Workers.Protocol;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 
 namespace Replica.Cli.Worker;
 

@@ -1,5 +1,5 @@
 using Replica.Kubernetes.Workers.Protocol;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 using Replica.Postgres.Restore;
 
 namespace Replica.Cli.Worker;

@@ -76,4 +76,47 @@ public sealed class ProductionContextTests : IAsyncLifetime
         Assert.DoesNotContain(replicaRequests, r => r.IsWrite);
         Assert.DoesNotContain(_s.Cluster.Requests, r => r.Namespace == "fragalysis-production");
     }
+
+    [Fact]
+    public async Task Plan_and_start_read_the_tag_on_productions_cluster_and_write_only_on_the_targets()
+    {
+        var kubeconfig = Path.Combine(_s.Folder, "kubeconfig-dev-and-prod");
+        // The current context is the development cluster: only source.image_tag.kubernetes.context leads to production's.
+        Kubeconfig.Write(kubeconfig, "dev-cluster", [("dev-cluster", _s.Cluster, null), ("prod-cluster", _production, null)]);
+        var config = Path.Combine(_s.Folder, "dev-and-prod.yaml");
+        await File.WriteAllTextAsync(config, $$"""
+            state_dir: state-two-clusters
+            source:
+              database_backups: { nfs: { server: {{SimulatedStaging.NfsServer}}, path: /exports/db-replica } }
+              media_backup:     { nfs: { server: {{SimulatedStaging.NfsServer}}, path: /exports/media-replica } }
+              image_tag:
+                kubernetes: { context: prod-cluster, namespace: fragalysis-production, kind: StatefulSet, name: stack, container: stack }
+            targets:
+              dev-alan:
+                platform: kubernetes
+                kubernetes: { context: dev-cluster, namespace: dev-alan }
+                media: { pvc: media, size: 1Gi }
+                stack: { image: {{SimulatedStaging.StackImage}}, port: 8080, ready_path: /healthz }
+            """);
+        var env = new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig };
+
+        var (exit, output, error) = await ReplicaCli.RunWithAsync(_s, null, env, "plan", "start", "dev-alan", "--config", config);
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("image tag   2026.11.3 (production's)", output);
+
+        (exit, output, error) = await ReplicaCli.RunWithAsync(_s, null, env, "start", "dev-alan", "--db-only", "--config", config);
+        Assert.True(exit == 0, output + error + await _s.DescribeAsync());
+        Assert.Contains("2026.11.3", output);
+        var stack = await _s.Client.AppsV1.ReadNamespacedStatefulSetAsync("stack", "dev-alan");
+        Assert.Equal($"{SimulatedStaging.StackImage}:2026.11.3", stack.Spec.Template.Spec.Containers[0].Image);
+
+        var onProduction = _production.Requests.Skip(_seeded).ToList();
+        Assert.Contains(onProduction, r => r.Namespace == "fragalysis-production" && r.Method == "GET");
+        Assert.DoesNotContain(onProduction, r => r.IsWrite);
+        Assert.DoesNotContain(onProduction, r => r.Namespace == "dev-alan"); // the target's context is used for the target only
+        Assert.DoesNotContain(_s.Cluster.Requests, r => r.Namespace == "fragalysis-production");
+
+        (exit, output, error) = await ReplicaCli.RunWithAsync(_s, null, env, "stop", "dev-alan", "--config", config);
+        Assert.True(exit == 0, output + error);
+    }
 }

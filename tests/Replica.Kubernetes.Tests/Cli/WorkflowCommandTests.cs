@@ -14,6 +14,8 @@ public sealed class WorkflowCommandTests : IAsyncLifetime
     [Fact]
     public async Task Plan_and_backups_list_the_volume_through_a_job_that_goes_again()
     {
+        // An operator's namespace: plan never creates one (PlanChangesNothingTests), so the listing Job needs it to exist.
+        await _s.CreateTargetNamespaceAsync();
         var config = _s.Config.ConfigPath;
         var (exit, output, error) = await ReplicaCli.RunAsync(_s, "plan", "start", "staging", "--config", config);
         Assert.True(exit == 0, output + error);

@@ -39,7 +39,7 @@ public sealed class RenderFixture : IDisposable
     {
         var path = Path.Combine(Folder, "replica.yaml");
         File.WriteAllText(path, yaml ?? Yaml);
-        Config = ConfigLoader.LoadFile(path);
+        Config = Replica.Cli.Modules.LoadConfig(path);
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);

@@ -144,6 +144,7 @@ public sealed class FailureDetectionTests : IAsyncLifetime
     public async Task A_replica_image_the_cluster_cannot_pull_is_refused_with_the_key_to_set()
     {
         _s.Cluster.FailImagePull("replica:simulation");
+        await _s.CreateTargetNamespaceAsync();
         var e = await Assert.ThrowsAsync<Replica.Core.RefusedException>(() => _s.Workflows.PlanStartAsync(new StartRequest("staging"), CancellationToken.None));
         Assert.Contains("replica:simulation", e.Message);
         Assert.Contains("kubernetes.replica_image", e.Message);
@@ -153,6 +154,7 @@ public sealed class FailureDetectionTests : IAsyncLifetime
     public async Task No_backups_on_the_volume_is_refused_naming_the_nfs_export()
     {
         foreach (var file in Directory.EnumerateFiles(_s.DatabaseBackups, "*", SearchOption.AllDirectories)) File.Delete(file);
+        await _s.CreateTargetNamespaceAsync();
         var e = await Assert.ThrowsAsync<Replica.Core.RefusedException>(() => _s.Workflows.PlanStartAsync(new StartRequest("staging"), CancellationToken.None));
         Assert.Contains("nfs://nfs.simulation/exports/db-replica", e.Message);
         Assert.Contains("There are no backups", e.Message);

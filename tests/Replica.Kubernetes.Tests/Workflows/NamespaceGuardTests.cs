@@ -53,7 +53,7 @@ public sealed class NamespaceGuardTests : IAsyncLifetime
         await Assert.ThrowsAsync<RefusedException>(() => platform.CreateDatabaseAsync(run, run.RunId));
         await Assert.ThrowsAsync<RefusedException>(() => platform.StopStackAsync(run));
         await Assert.ThrowsAsync<RefusedException>(() => platform.RemoveTargetAsync(run));
-        await Assert.ThrowsAsync<RefusedException>(() => platform.ListBackupsAsync(_s.Config.Target("sneaky"), _s.Config.Source.DatabaseBackups, CancellationToken.None));
+        await Assert.ThrowsAsync<RefusedException>(() => platform.ListBackupsAsync(_s.Config.Target("sneaky"), _s.Config.Source.DatabaseBackups, forPlan: true, CancellationToken.None));
         Assert.Empty(_s.Cluster.Requests.Skip(before));
     }
 

@@ -106,7 +106,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
                 kubernetes: { context: simulation, namespace: {{ProductionNamespace}} }
             {{extraTargets ?? ""}}
             """);
-        Config = ConfigLoader.LoadFile(path);
+        Config = Replica.Cli.Modules.LoadConfig(path);
         Store = new RunStore(Config.StateDirectory);
     }
 
@@ -136,10 +136,14 @@ public sealed class SimulatedStaging : IAsyncDisposable
         File.WriteAllText(path, File.ReadAllText(path)
             .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/db-replica }} }}", "{ pvc: db-backups }")
             .Replace($"{{ nfs: {{ server: {NfsServer}, path: /exports/media-replica }} }}", "{ pvc: media-backup }"));
-        Config = ConfigLoader.LoadFile(path);
+        Config = Replica.Cli.Modules.LoadConfig(path);
         Store = new RunStore(Config.StateDirectory);
         _seedRequests = Cluster.Requests.Count;
     }
+
+    /// <summary>The target's namespace as an operator makes it: plan lists the backups only in a namespace that exists (it never creates one).</summary>
+    public Task CreateTargetNamespaceAsync() =>
+        Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } });
 
     private async Task SeedProductionAsync()
     {

@@ -39,7 +39,7 @@ public sealed class MaskingPlanTests(PeopleDumps people)
     [Fact]
     public async Task A_covered_dump_plans_every_masked_column_with_its_transformer()
     {
-        var plan = MaskingPlan.For(PeopleDumps.Profile(), await SchemaAsync("cluster", true), "cluster.dump.gz");
+        var plan = MaskingPlans.For(PeopleDumps.Profile(), await SchemaAsync("cluster", true), "cluster.dump.gz");
         Assert.False(plan.Refused, plan.Refusal);
         Assert.Empty(plan.UncoveredPii);
         Assert.Equal(12, plan.Masked.Count);
@@ -52,7 +52,7 @@ public sealed class MaskingPlanTests(PeopleDumps people)
     {
         var schema = await SchemaAsync("custom");
         var without = PeopleDumps.Profile(t => ((Dictionary<string, TransformerSpec>)t["public.auth_user"]).Remove("phone"));
-        var plan = MaskingPlan.For(without, schema, "custom.dump");
+        var plan = MaskingPlans.For(without, schema, "custom.dump");
         Assert.True(plan.Refused);
         var pii = Assert.Single(plan.UncoveredPii);
         Assert.Equal(("public.auth_user", "phone", "its name has 'phone'"), (pii.Table, pii.Column, pii.Reason));
@@ -60,11 +60,11 @@ public sealed class MaskingPlanTests(PeopleDumps people)
 
         var warn = new MaskingProfile(PeopleDumps.Key, without.Rules.GroupBy(r => r.TableName)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, TransformerSpec>)g.ToDictionary(r => r.Column, r => r.Spec)), PiiPolicy.Warn);
-        Assert.False(MaskingPlan.For(warn, schema, "custom.dump").Refused);
-        Assert.Single(MaskingPlan.For(warn, schema, "custom.dump").UncoveredPii);
+        Assert.False(MaskingPlans.For(warn, schema, "custom.dump").Refused);
+        Assert.Single(MaskingPlans.For(warn, schema, "custom.dump").UncoveredPii);
 
         var kept = PeopleDumps.Profile(t => ((Dictionary<string, TransformerSpec>)t["public.auth_user"])["phone"] = new("keep"));
-        var covered = MaskingPlan.For(kept, schema, "custom.dump");
+        var covered = MaskingPlans.For(kept, schema, "custom.dump");
         Assert.False(covered.Refused, covered.Refusal);
         Assert.Empty(covered.UncoveredPii);
     }
@@ -73,7 +73,7 @@ public sealed class MaskingPlanTests(PeopleDumps people)
     public async Task A_profile_naming_a_table_or_column_the_dump_lacks_is_refused_naming_it()
     {
         var schema = await SchemaAsync();
-        var plan = MaskingPlan.For(PeopleDumps.Profile(t =>
+        var plan = MaskingPlans.For(PeopleDumps.Profile(t =>
         {
             ((Dictionary<string, TransformerSpec>)t["public.auth_user"])["emial"] = new("email");
             t["public.auth_usr"] = new Dictionary<string, TransformerSpec> { ["email"] = new("email") };
@@ -95,7 +95,7 @@ public sealed class MaskingPlanTests(PeopleDumps people)
     [InlineData("public.auth_user", "birth", "noise_date: 3h", "the column is a date and noise_date's range 3h is less than a day")]
     public async Task A_transformer_that_cannot_write_a_column_is_refused_up_front(string table, string column, string spec, string why)
     {
-        var plan = MaskingPlan.For(PeopleDumps.Profile(t =>
+        var plan = MaskingPlans.For(PeopleDumps.Profile(t =>
         {
             if (!t.ContainsKey(table)) t[table] = new Dictionary<string, TransformerSpec>();
             ((Dictionary<string, TransformerSpec>)t[table])[column] = TransformerSpec.Parse(spec);

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Replica.Core;
 using Replica.Core.Backups;
-using Replica.Postgres.Dumps;
+using Replica.Dumps;
 
 namespace Replica.Tests.Backups;
 

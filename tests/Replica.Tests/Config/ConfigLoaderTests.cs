@@ -1,5 +1,6 @@
 using Replica.Core;
 using Replica.Core.Config;
+using Replica.Kubernetes.Config;
 using Replica.Tests.Support;
 
 namespace Replica.Tests.Config;
@@ -26,8 +27,8 @@ public class ConfigLoaderTests : IDisposable
     [Fact]
     public void Repo_root_config_loads()
     {
-        var config = ConfigLoader.LoadFile(Path.Combine(Workspace.RepoRoot, "replica.yaml"));
-        Assert.Equal(PlatformNames.Local, config.Target("staging").Platform);
+        var config = Replica.Cli.Modules.LoadConfig(Path.Combine(Workspace.RepoRoot, "replica.yaml"));
+        Assert.Equal("local", config.Target("staging").Platform);
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public class ConfigLoaderTests : IDisposable
         _ws.WriteConfig(_ws.DefaultConfig().Replace("  dev:\n    platform: local", "  dev:\n    platform: docker"));
         var e = Assert.Throws<ConfigException>(() => _ws.LoadConfig());
         Assert.Contains("targets.dev.platform", e.Message);
-        Assert.Contains("local or kubernetes", e.Message);
+        Assert.Contains("'targets.dev.platform' is 'docker'; write one of: local, kubernetes", e.Message);
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public class ConfigLoaderTests : IDisposable
     [Fact]
     public void Missing_file_names_where_it_was_looked_for()
     {
-        var e = Assert.Throws<RefusedException>(() => ConfigLoader.Load(Path.Combine(_ws.Root, "nope.yaml")));
+        var e = Assert.Throws<RefusedException>(() => Replica.Cli.Modules.Load(Path.Combine(_ws.Root, "nope.yaml")));
         Assert.Contains("nope.yaml", e.Message);
         Assert.Contains("--config", e.Message);
     }
@@ -109,11 +110,11 @@ public class ConfigLoaderTests : IDisposable
                 stack: { image: xchem/fragalysis-stack, port: 80, ready_path: /healthz, env_from_secrets: [django] }
             """);
         var c = _ws.LoadConfig();
-        Assert.Equal("10.0.0.5", c.Source.DatabaseBackups.Nfs!.Server);
-        Assert.Equal("media-replica", c.Source.MediaBackup.Pvc!.Name);
-        Assert.Equal("stack", c.Source.ImageTag.Kubernetes!.Name);
+        Assert.Equal("10.0.0.5", Assert.IsType<NfsVolume>(c.Source.DatabaseBackups.OnPlatform).Server);
+        Assert.Equal("media-replica", Assert.IsType<PvcVolume>(c.Source.MediaBackup.OnPlatform).Name);
+        Assert.Equal("stack", Assert.IsType<ProductionWorkloadRef>(c.Source.ImageTag.OnPlatform).Name);
         var t = c.Target("staging");
-        Assert.Equal("staging-stack", t.Kubernetes!.Namespace);
+        Assert.Equal("staging-stack", Assert.IsType<KubernetesTargetSettings>(t.Settings).Namespace);
         Assert.Equal(["django"], t.Stack!.EnvFromSecrets);
         Assert.Equal("300Gi", t.Media.Size);
     }

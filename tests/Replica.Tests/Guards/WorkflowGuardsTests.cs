@@ -61,9 +61,13 @@ public class WorkflowGuardsTests : IDisposable
     public void Kubernetes_target_in_productions_namespace_is_refused()
     {
         var config = new ReplicaConfig("/x/replica.yaml", "/x/state",
-            new SourceConfig(new VolumeSource("/b"), new VolumeSource("/m"), new ImageTagSource(Kubernetes: new KubernetesWorkloadRef("production-stack", "StatefulSet", "stack", null, null))),
+            new SourceConfig(new VolumeSource("/b"), new VolumeSource("/m"),
+                new ImageTagSource(OnPlatform: new Replica.Kubernetes.Config.ProductionWorkloadRef("production-stack", "StatefulSet", "stack", null, null))),
             new Dictionary<string, TargetConfig>());
-        var target = new TargetConfig("staging", false, PlatformNames.Kubernetes, new DatabaseConfig(), new MediaConfig(), null, new KubernetesTargetConfig(null, "production-stack", null));
-        Assert.Contains("production's", Assert.Throws<RefusedException>(() => WorkflowGuards.EnsureNamespaceApart(config, target)).Message);
+        var target = new TargetConfig("staging", false, Replica.Kubernetes.KubernetesModule.PlatformName, new DatabaseConfig(), new MediaConfig(), null,
+            new Replica.Kubernetes.Config.KubernetesTargetSettings(null, "production-stack", null));
+        // The kubernetes platform's own footprint check (it opens no connection for it).
+        var platform = new Replica.Kubernetes.KubernetesPlatform(config, target);
+        Assert.Contains("production's", Assert.Throws<RefusedException>(() => platform.CheckFootprint(target)).Message);
     }
 }

@@ -56,7 +56,7 @@ public sealed class Workspace : IDisposable
 
     public void WriteConfig(string yaml) => File.WriteAllText(ConfigPath, yaml);
 
-    public ReplicaConfig LoadConfig() => ConfigLoader.LoadFile(ConfigPath);
+    public ReplicaConfig LoadConfig() => Replica.Cli.Modules.LoadConfig(ConfigPath);
 
     public string TargetMedia(string target) => Path.Combine(StateDir, "targets", target, "media");
 

@@ -2,21 +2,9 @@ using Replica.Postgres.Dumps;
 
 namespace Replica.Postgres.Restore.Masking;
 
-/// <summary>
-/// What a masking profile will do to a backup, known before anything is restored: each masked column with its
-/// transformer, the profile's mistakes against the dump (a table or column it lacks, a transformer that cannot write
-/// a column), and the drift gate's list of personal-looking columns the profile does not cover.
-/// </summary>
-public sealed record MaskingPlan(string Profile, PiiPolicy Policy, IReadOnlyList<PlannedMask> Masked, IReadOnlyList<PiiColumn> UncoveredPii, IReadOnlyList<string> Errors)
+/// <summary>Checks a masking profile against the schema of the backup it will be applied to (the data of the answer is <see cref="MaskingPlan"/>).</summary>
+public static class MaskingPlans
 {
-    /// <summary>The restore must not run: the profile is wrong for this dump, or personal-looking columns are uncovered under pii_columns: refuse.</summary>
-    public bool Refused => Errors.Count > 0 || (Policy == PiiPolicy.Refuse && UncoveredPii.Count > 0);
-
-    /// <summary>One sentence saying why the plan is refused and how to fix it, or null.</summary>
-    public string? Refusal => Errors.Count > 0 ? Errors[0]
-        : Refused ? $"The masking profile {Profile} does not cover {UncoveredPii.Count} column(s) that look personal ({string.Join(", ", UncoveredPii.Take(8).Select(p => p.Name))}{(UncoveredPii.Count > 8 ? ", …" : "")}); mask them, or mark them keep in the profile, or set pii_columns: warn."
-        : null;
-
     /// <summary>Checks a profile against the schema of the backup it will be applied to.</summary>
     public static MaskingPlan For(MaskingProfile profile, DumpSchema schema, string backup)
     {
@@ -56,14 +44,4 @@ public sealed record MaskingPlan(string Profile, PiiPolicy Policy, IReadOnlyList
         }
         return new MaskingPlan(profile.Name, profile.PiiColumns, masked, uncovered, errors);
     }
-}
-
-/// <summary>A column the restore will mask: where, its type, and the transformer as printed ("hash (length 12)", "keep").</summary>
-public sealed record PlannedMask(string Database, string Table, string Column, string Type, string Transformer);
-
-/// <summary>A column that looks personal (and why) that the profile does not name.</summary>
-public sealed record PiiColumn(string Database, string Table, string Column, string Type, string Reason)
-{
-    /// <summary>"schema.table.column" (with the database when it is not the only one, as the caller prefers).</summary>
-    public string Name => $"{Table}.{Column}";
 }

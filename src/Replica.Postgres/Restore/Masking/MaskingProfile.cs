@@ -47,6 +47,10 @@ public sealed class MaskingProfile
         }
     }
 
+    /// <summary>The profile a spec of replica.yaml describes, every transformer built and checked.</summary>
+    /// <exception cref="MaskingProfileException">a bad table name, transformer, parameter or key.</exception>
+    public static MaskingProfile From(MaskingProfileSpec spec) => new(spec.Key, spec.Tables, spec.PiiColumns, spec.Name);
+
     public string Name { get; }
     public PiiPolicy PiiColumns { get; }
 

@@ -27,10 +27,10 @@ internal sealed class PostDataReadAhead : IDisposable
     }
 
     /// <summary>Starts reading ahead, or returns null where a second read is not cheap (a gzipped custom dump).</summary>
-    public static PostDataReadAhead? Start(string path, string binDirectory, Dumps.DumpInfo info, string firstDatabase)
+    public static PostDataReadAhead? Start(string path, string binDirectory, DumpInfo info, string firstDatabase)
     {
-        if (info.Flavour == Dumps.DumpFlavour.CustomDump && info.Gzipped) return null;
-        bool custom = info.Flavour == Dumps.DumpFlavour.CustomDump;
+        if (info.Flavour == DumpFlavour.CustomDump && info.Gzipped) return null;
+        bool custom = info.Flavour == DumpFlavour.CustomDump;
         var source = DumpSource.Open(path, binDirectory, postDataOnly: custom);
         var r = new PostDataReadAhead(source, firstDatabase, custom);
         r._thread.Start();

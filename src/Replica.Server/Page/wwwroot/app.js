@@ -148,6 +148,7 @@ async function showPlan() {
     if (p.refresh) lines.push(`  refresh    ${p.refresh}`);
     lines.push(`  steps      ${p.steps.join(" → ")}`);
     for (const w of p.warnings || []) lines.push(`  warning    ${w}`);
+    if (p.changes) lines.push(`  changed    plan ${p.changes}; nothing else was changed`);
     $("plan").textContent = lines.join("\n");
     $("confirm-button").disabled = false;
   } catch (e) { $("launch-error").textContent = e.message; }

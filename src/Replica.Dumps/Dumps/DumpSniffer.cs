@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Replica.Postgres.Dumps;
+namespace Replica.Dumps;
 
 /// <summary>Reads the head of a backup file to tell its flavour and compression.</summary>
 public static class DumpSniffer

@@ -1,4 +1,4 @@
-namespace Replica.Postgres.Restore.Masking;
+namespace Replica.Dumps.Masking;
 
 /// <summary>
 /// How a profile asks for one column to be masked, as written in replica.yaml: a transformer's name alone
@@ -43,6 +43,3 @@ public enum PiiPolicy
     /// <summary>List them and go on.</summary>
     Warn,
 }
-
-/// <summary>A masking profile that cannot be used; the message is one sentence naming the table.column (or the key) and the fix.</summary>
-public sealed class MaskingProfileException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace Replica.Postgres.Dumps;
+namespace Replica.Dumps;
 
 /// <summary>What a backup file holds, read from its content (never its name).</summary>
 public enum DumpFlavour
