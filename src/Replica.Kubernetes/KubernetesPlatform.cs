@@ -95,6 +95,8 @@ public sealed class KubernetesPlatform : IPlatform
                 p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
             var summary = WorkerLog.Summary(log, WorkerJson.Default.RestoreDbSummary)
                 ?? throw new ReplicaStepException($"The restore Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
+            // Restored with fsync off: nothing may use the instance before it runs durable again.
+            await new DatabaseHandOver(K, T, _options).RunAsync(instance, Leveled(run), run.Cancellation);
             return WorkerSummaries.Restore(summary);
         });
 

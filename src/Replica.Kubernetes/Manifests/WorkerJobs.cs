@@ -17,22 +17,37 @@ public static class WorkerJobs
     public static V1Job Restore(ClusterTarget t, string run, string backupPathInPod)
     {
         var name = ObjectNames.RestoreJob(run);
-        var args = new List<string>
-        {
-            "worker", "restore-db",
-            "--backup", backupPathInPod,
-            "--host", ObjectNames.DatabaseInstance(run),
-            "--port", ClusterTarget.DatabasePort.ToString(CultureInfo.InvariantCulture),
-            "--user", ClusterTarget.DatabaseUser,
-            "--database", t.DatabaseName,
-            "--owner", t.DatabaseOwner,
-            "--json",
-        };
+        var args = new List<string> { "worker", "restore-db", "--backup", backupPathInPod };
+        args.AddRange(Connection(run));
+        args.AddRange(["--database", t.DatabaseName, "--owner", t.DatabaseOwner, "--json"]);
         return Job(t, run, name, Components.Restore, args, waitFor: DatabaseWait.For(t, host: ObjectNames.DatabaseInstance(run)),
-            env: [new V1EnvVar { Name = "PGPASSWORD", ValueFrom = DatabaseManifests.FromSecret(DatabaseManifests.PasswordKey) }],
+            env: [Password()],
             mounts: [new V1VolumeMount { Name = "backups", MountPath = ClusterTarget.BackupsMount, ReadOnlyProperty = true }],
             volumes: [SourceVolumes.ReadOnly("backups", t.DatabaseBackups, t.Namespace, "database backups")]);
     }
+
+    /// <summary>
+    /// `replica worker hand-over`: checks that the instance's restarted server runs with durable settings and
+    /// checkpoints it, printing what it found (<see cref="Workers.Protocol.HandOverSummary"/>).
+    /// </summary>
+    public static V1Job HandOver(ClusterTarget t, string run)
+    {
+        var args = new List<string> { "worker", "hand-over" };
+        args.AddRange(Connection(run));
+        args.Add("--json");
+        return Job(t, run, ObjectNames.HandOverJob(run), Components.HandOver, args, waitFor: DatabaseWait.For(t, host: ObjectNames.DatabaseInstance(run)),
+            env: [Password()], mounts: [], volumes: []);
+    }
+
+    /// <summary>The instance of <paramref name="run"/>, through its own Service (the stable `database` Service may still select the previous one).</summary>
+    private static string[] Connection(string run) =>
+    [
+        "--host", ObjectNames.DatabaseInstance(run),
+        "--port", ClusterTarget.DatabasePort.ToString(CultureInfo.InvariantCulture),
+        "--user", ClusterTarget.DatabaseUser,
+    ];
+
+    private static V1EnvVar Password() => new() { Name = "PGPASSWORD", ValueFrom = DatabaseManifests.FromSecret(DatabaseManifests.PasswordKey) };
 
     /// <param name="maxDeletePercent">the worker refuses a mirror that would delete more of the volume (media.max_delete_percent; 100 allows any).</param>
     public static V1Job SyncMedia(ClusterTarget t, string run, int maxDeletePercent = 50, bool allowEmptySource = false)

@@ -13,6 +13,7 @@ public static class WorkerCommands
                 ["sync-media", .. var rest] => await SyncMediaWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 ["restore-db", .. var rest] => await RestoreDbWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 ["list-backups", .. var rest] => await ListBackupsWorker.RunAsync(WorkerArgs.Parse(rest), signals.Token),
+                ["hand-over", .. var rest] => await HandOverWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 _ => Usage(),
             };
         }
@@ -35,7 +36,8 @@ public static class WorkerCommands
             usage: replica worker sync-media --source SRC --dest DST [--checksum] [--parallel N] [--json]
                    replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--json]
                    replica worker list-backups --root DIR [--json]
-            The password of restore-db comes as libpq tools take it: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
+                   replica worker hand-over --host H --port P --user U [--json]
+            The password of restore-db and hand-over comes as libpq tools take it: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
             """);
         return 2;
     }

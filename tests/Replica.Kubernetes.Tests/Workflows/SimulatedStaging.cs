@@ -46,6 +46,12 @@ public sealed class SimulatedStaging : IAsyncDisposable
     /// <summary>When set, database pods wait for it before their server starts (the pod stays not Ready).</summary>
     public TaskCompletionSource? DatabaseGate { get; set; }
 
+    /// <summary>
+    /// Settings the database image's own configuration adds for a pod (as a postgresql.conf baked into an image would),
+    /// below the container's command line; null: none, as the official image.
+    /// </summary>
+    public Func<SimulatedPod, IReadOnlyDictionary<string, string>?>? DatabaseImageSettings { get; set; }
+
     /// <summary>The PostgreSQL servers started for database pods, newest last.</summary>
     public List<PostgresInstance> Databases { get; } = new();
 
@@ -179,7 +185,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
         {
             if (DatabaseGate is { } gate) await gate.Task.WaitAsync(ct);
             // As the image does: a fresh volume gets a new server, a restarted pod finds its data.
-            var instance = await SimulatedPostgres.StartServerAsync(pod, ct);
+            var instance = await SimulatedPostgres.StartServerAsync(pod, ct, DatabaseImageSettings?.Invoke(pod));
             lock (Databases) Databases.Add(instance);
             pod.Serve("127.0.0.1", instance.Port);
             return new Stopper(async () => await instance.StopAsync(CancellationToken.None));

@@ -16,4 +16,5 @@ namespace Replica.Kubernetes.Workers.Protocol;
 [JsonSerializable(typeof(RestoreDbSummary))]
 [JsonSerializable(typeof(SyncMediaSummary))]
 [JsonSerializable(typeof(BackupListingDocument))]
+[JsonSerializable(typeof(HandOverSummary))]
 public sealed partial class WorkerJson : JsonSerializerContext;
