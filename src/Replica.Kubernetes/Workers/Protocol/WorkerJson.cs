@@ -17,4 +17,6 @@ namespace Replica.Kubernetes.Workers.Protocol;
 [JsonSerializable(typeof(SyncMediaSummary))]
 [JsonSerializable(typeof(BackupListingDocument))]
 [JsonSerializable(typeof(HandOverSummary))]
+[JsonSerializable(typeof(MaskingProfileDocument))]
+[JsonSerializable(typeof(RunSqlSummary))]
 public sealed partial class WorkerJson : JsonSerializerContext;
