@@ -1,4 +1,6 @@
+using System.Text.Json;
 using k8s;
+using k8s.Models;
 using Replica.Core;
 using Replica.Core.Backups;
 using Replica.Core.Config;
@@ -115,12 +117,36 @@ public sealed class KubernetesPlatform : IPlatform
         {
             if (!backup.Path.StartsWith(ClusterTarget.BackupsMount + "/", StringComparison.Ordinal))
                 throw new ReplicaStepException($"Backup {backup.Name} was not listed from the cluster's backup volume ({backup.Path}); list backups through the kubernetes platform.");
+            var masking = run.Target.Masking;
             // Labelled with the instance's run: the Job goes with the instance, and reaches it through the instance's own Service.
-            var job = WorkerJobs.Restore(T, instance, backup.Path);
-            var log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation,
-                p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
+            var job = WorkerJobs.Restore(T, instance, backup.Path, masked: masking is not null);
+            var secrets = new LabelledDeletion(K, T.Namespace, _ => { });
+            var maskingSecret = $"{ReplicaLabels.Select(T.Name, Components.Masking)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(instance)}";
+            string log;
+            try
+            {
+                if (masking is not null)
+                {
+                    // The key reaches the worker only through this Secret; it goes as soon as the restore has ended.
+                    var document = JsonSerializer.Serialize(MaskingProfiles.Document(masking), WorkerJson.Default.MaskingProfileDocument);
+                    run.Info($"masking profile {masking.Name}: handed to the restore Job in Secret {ObjectNames.MaskingSecret(instance)}, checked against the backup's schema before anything is loaded");
+                    await K.CoreV1.CreateNamespacedSecretAsync(MaskingManifests.Secret(T, instance, document), T.Namespace, cancellationToken: run.Cancellation);
+                }
+                log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, "restore", _options.JobTimeout, Leveled(run), run.Cancellation,
+                    p => run.Progress.Report(WorkerSummaries.Progress(run.CurrentStep, p)));
+            }
+            finally
+            {
+                if (masking is not null) await secrets.DeleteSecretsAsync(maskingSecret, CancellationToken.None);
+            }
             var summary = WorkerLog.Summary(log, WorkerJson.Default.RestoreDbSummary)
                 ?? throw new ReplicaStepException($"The restore Job {job.Metadata.Name} finished but printed no summary; see 'kubectl -n {T.Namespace} logs job/{job.Metadata.Name}'.");
+            if (masking is not null && summary.Masked is not { Count: > 0 })
+                throw new ReplicaStepException($"The restore Job {job.Metadata.Name} reports no masked column although target {T.Name} has masking profile {masking.Name}; the instance is not used.");
+            foreach (var m in summary.Masked ?? [])
+                run.Info($"masked {m.Values:N0} values of {m.Database}.{m.Table}.{m.Column} with {m.Transformer}{(m.Verified ? "; none of the source's values is left in it" : "")}");
+            // Restored with fsync off: nothing may use the instance before it runs durable again.
+            await new DatabaseHandOver(K, T, _options).RunAsync(instance, Leveled(run), run.Cancellation);
             return WorkerSummaries.Restore(summary);
         });
 
@@ -162,15 +188,50 @@ public sealed class KubernetesPlatform : IPlatform
     public string? RenderStart(TargetConfig target, string imageTag, string tagSource, string? backupPath, bool dbOnly, string runLabel) =>
         StartRender.Yaml(_config, target, imageTag, tagSource, backupPath, dbOnly, runLabel, _options.ReplicaImage);
 
+    /// <summary>A command step runs on the stack's image, so a target without one can have SQL steps only.</summary>
     public string? Unsupported(TargetConfig target) =>
-        target.Masking is not null
-            ? $"Target '{target.Name}' has a masking profile, which the kubernetes platform does not apply yet (the restore Job would copy production's personal data unmasked); restore it on a local target or remove targets.{target.Name}.masking."
-            : target.AfterRestore is { Count: > 0 }
-                ? $"Target '{target.Name}' has after_restore steps, which the kubernetes platform does not run yet; remove targets.{target.Name}.after_restore or use a local target."
-                : null;
+        target.AfterRestore?.Any(s => s.Command is not null) == true && target.Stack?.Image is null
+            ? $"Target '{target.Name}' has after_restore command steps, which run on the stack's image on kubernetes, but no stack.image; set targets.{target.Name}.stack.image or use sql steps."
+            : null;
 
+    /// <summary>
+    /// One after_restore step as a Job against the new instance's own Service: SQL through `replica worker run-sql`,
+    /// a command on the stack's image with the stack's environment pointed at the new instance. Its output goes to the run log.
+    /// </summary>
     public Task RunAfterRestoreAsync(RunContext run, AfterRestoreStep step, string instance) =>
-        throw new RefusedException(Unsupported(run.Target) ?? "after_restore steps are not supported on the kubernetes platform yet.");
+        InRun(async () =>
+        {
+            var steps = run.Target.AfterRestore ?? [step];
+            var index = StepNumber(steps, step);
+            var what = $"after restore {index}";
+            V1Job job;
+            if (step.Sql is { } sql)
+                job = WorkerJobs.RunSql(T, instance, index, step.Database ?? T.DatabaseName, sql);
+            else
+            {
+                // The stack's tag is production's (the guards allow no other); read again here, as the step is not given it.
+                var tag = await ProductionImageTag.ReadAsync(run.Config, this, run.Cancellation);
+                job = AfterRestoreJobs.Command(T, instance, index, tag, step.Command!);
+            }
+            string log;
+            try
+            {
+                log = await new WorkerJobRun(K, T.Namespace, _options.UnboundClaimGrace).RunAsync(job, what, _options.JobTimeout, Leveled(run), run.Cancellation);
+            }
+            catch (ReplicaStepException e)
+            {
+                throw new ReplicaStepException($"The after_restore step {index} ({step.Describe()}) failed: {e.Message.TrimEnd('.')}; fix it or targets.{T.Name}.after_restore.", e);
+            }
+            if (step.Sql is not null && WorkerLog.Summary(log, WorkerJson.Default.RunSqlSummary) is { } done)
+                run.Info($"{step.Describe()}: {(done.Rows >= 0 ? $"{done.Rows} row(s)" : "done")}");
+        });
+
+    /// <summary>The step's number as the run names it ("after restore N"): by identity, so two equal steps get their own.</summary>
+    private static int StepNumber(IReadOnlyList<AfterRestoreStep> steps, AfterRestoreStep step)
+    {
+        for (int i = 0; i < steps.Count; i++) if (ReferenceEquals(steps[i], step)) return i + 1;
+        return steps.ToList().IndexOf(step) + 1;
+    }
 
     public Task<IReadOnlyList<string>> ListDatabasesAsync(TargetConfig target, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, () => new DatabaseInstance(K, T, _options).ListAsync(ct));

@@ -22,7 +22,8 @@ public sealed class Leftovers(IKubernetes k, ClusterTarget t, KubernetesPlatform
         var instances = await new DatabaseInstance(k, t, options).ListAsync(ct);
         var runs = instances.Select(ReplicaLabels.RunValue).ToHashSet(StringComparer.Ordinal);
 
-        var workers = (await JobsAsync(Components.Restore, ct)).Concat(await JobsAsync(Components.SyncMedia, ct));
+        var workers = new List<V1Job>();
+        foreach (var component in Components.InstanceJobs.Append(Components.SyncMedia)) workers.AddRange(await JobsAsync(component, ct));
         foreach (var job in workers)
         {
             var run = ReplicaLabels.Value(job.Metadata, ReplicaLabels.Run);

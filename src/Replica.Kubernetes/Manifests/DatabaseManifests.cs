@@ -1,4 +1,5 @@
 using k8s.Models;
+using Replica.Postgres.Instances;
 
 namespace Replica.Kubernetes.Manifests;
 
@@ -50,18 +51,30 @@ public static class DatabaseManifests
         },
     };
 
-    public static V1StatefulSet StatefulSet(ClusterTarget t, string run)
+    public const string Container = "postgres";
+    public const string DataMount = "/var/lib/postgresql/data";
+
+    /// <summary>
+    /// The instance's StatefulSet. A new instance starts with <see cref="DatabaseServer.BulkLoad"/>: the same
+    /// settings as a local bulk-load instance (<see cref="ServerSettings.BulkLoad"/>), as the server's command-line
+    /// arguments, so they hold for that server only. After the restore the platform hands it over with
+    /// <see cref="HandOverPatch"/>, which turns this template into the <see cref="DatabaseServer.Durable"/> one.
+    /// </summary>
+    public static V1StatefulSet StatefulSet(ClusterTarget t, string run, DatabaseServer server = DatabaseServer.BulkLoad)
     {
         var set = Workloads.SingleReplica(ObjectNames.DatabaseInstance(run), t, run, Components.Database, new V1PodSpec
         {
             // The image's postgres account; fsGroup makes a fresh claim writable for it, so initdb needs no root.
             SecurityContext = RestrictedPods.Pod(RestrictedPods.PostgresUser),
+            InitContainers = server == DatabaseServer.Durable ? [FlushData(t)] : null,
             Containers =
             [
                 new V1Container
                 {
-                    Name = "postgres",
+                    Name = Container,
                     Image = t.DatabaseImage,
+                    // The image's entrypoint passes these to the server (and to its first-start temporary server).
+                    Args = server == DatabaseServer.BulkLoad ? BulkLoadArgs() : null,
                     Ports = [new V1ContainerPort { Name = "postgres", ContainerPort = ClusterTarget.DatabasePort }],
                     Env =
                     [
@@ -72,7 +85,7 @@ public static class DatabaseManifests
                     ],
                     VolumeMounts =
                     [
-                        new V1VolumeMount { Name = "data", MountPath = "/var/lib/postgresql/data" },
+                        new V1VolumeMount { Name = "data", MountPath = DataMount },
                         // The server's socket and lock files, and the entrypoint's temporary files, on a read-only image.
                         new V1VolumeMount { Name = "run", MountPath = "/var/run/postgresql" },
                         new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
@@ -99,6 +112,47 @@ public static class DatabaseManifests
         set.Spec.Selector.MatchLabels = InstanceSelector(t, run);
         return set;
     }
+
+    /// <summary>`postgres -c fsync=off -c …`: the bulk-load settings, from the one list the local platform uses too.</summary>
+    public static List<string> BulkLoadArgs()
+    {
+        var args = new List<string> { "postgres" };
+        foreach (var (name, value) in ServerSettings.BulkLoad) args.AddRange(["-c", $"{name}={value}"]);
+        return args;
+    }
+
+    /// <summary>
+    /// Runs before the durable server starts: a server that ran with fsync=off does not flush what it wrote, not even
+    /// at shutdown, so the data volume's file system is flushed (syncfs, `sync -f`) first, as the local hand-over does
+    /// after stopping its server. Then the restart reads only data that is on disk.
+    /// </summary>
+    public static V1Container FlushData(ClusterTarget t) => new()
+    {
+        Name = FlushContainer,
+        Image = t.DatabaseImage,
+        ImagePullPolicy = "IfNotPresent",
+        Command = ["sync", "-f", DataMount],
+        VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = DataMount, ReadOnlyProperty = true }],
+        SecurityContext = RestrictedPods.Container(readOnlyRoot: true),
+    };
+
+    public const string FlushContainer = "flush-data";
+
+    /// <summary>
+    /// The hand-over as one JSON patch of the StatefulSet (what the platform sends, and what `render start` tells a
+    /// kubectl user to send): the server's arguments go (the image's default `postgres`, durable settings) and the
+    /// flush runs first. The StatefulSet controller then replaces the pod, on the same claim.
+    /// </summary>
+    public static IReadOnlyList<object> HandOverPatch(ClusterTarget t) =>
+    [
+        new { op = "test", path = "/spec/template/spec/containers/0/name", value = Container },
+        new { op = "remove", path = "/spec/template/spec/containers/0/args" },
+        new { op = "add", path = "/spec/template/spec/initContainers", value = new[] { FlushData(t) } },
+    ];
+
+    /// <summary>Whether the StatefulSet's server runs with the bulk-load arguments (not handed over yet).</summary>
+    public static bool IsBulkLoad(V1StatefulSet set) =>
+        set.Spec?.Template?.Spec?.Containers?.FirstOrDefault(c => c.Name == Container)?.Args?.Any(a => a.StartsWith("fsync=", StringComparison.Ordinal)) == true;
 
     /// <summary>The instance's own Service: the restore Job reaches the new instance through it while `database` still selects the old one.</summary>
     public static V1Service Service(ClusterTarget t, string run) => new()
@@ -140,4 +194,13 @@ public static class DatabaseManifests
     private static V1ServicePort Port() => new() { Name = "postgres", Port = ClusterTarget.DatabasePort, TargetPort = ClusterTarget.DatabasePort };
 
     private static V1ObjectMeta Meta(string name, ClusterTarget t, string run) => Workloads.Meta(name, t, run, Components.Database);
+}
+
+/// <summary>Which settings an instance's server runs with.</summary>
+public enum DatabaseServer
+{
+    /// <summary>While the restore loads it: fsync off, minimal WAL (nothing else uses it yet).</summary>
+    BulkLoad,
+    /// <summary>After the hand-over: the image's own settings (fsync on, full page writes, WAL for replicas).</summary>
+    Durable,
 }

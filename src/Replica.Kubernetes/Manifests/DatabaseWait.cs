@@ -13,13 +13,14 @@ public static class DatabaseWait
 {
     public const string Container = "wait-for-database";
 
-    /// <param name="database">also wait until this database exists (the stack needs the restored one, not just a server).</param>
+    /// <param name="database">also wait until this database exists and the server runs durable (the stack needs the restored, handed-over one, not just a server).</param>
     /// <param name="host">the Service to wait for; default the stable `database` Service (a restore waits for its own instance's).</param>
     public static V1Container For(ClusterTarget t, string? database = null, string? host = null)
     {
         var script = database is null
             ? "until pg_isready --quiet; do echo 'waiting for the database service'; sleep 2; done"
-            : "until pg_isready --quiet && [ \"$(psql -tAc \"select 1 from pg_database where datname = '$WAIT_FOR_DATABASE'\" postgres)\" = 1 ]; do echo \"waiting for database $WAIT_FOR_DATABASE\"; sleep 2; done";
+            // Durable too: applied by hand (render), the instance runs with bulk-load settings until it is handed over.
+            : "until pg_isready --quiet && [ \"$(psql -tAc \"select 1 from pg_database where datname = '$WAIT_FOR_DATABASE'\" postgres)\" = 1 ] && [ \"$(psql -tAc 'show fsync' postgres)\" = on ]; do echo \"waiting for database $WAIT_FOR_DATABASE, handed over durable (fsync on)\"; sleep 2; done";
         var env = new List<V1EnvVar>
         {
             new() { Name = "PGHOST", Value = host ?? t.DatabaseHost },

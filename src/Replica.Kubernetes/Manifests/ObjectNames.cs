@@ -21,6 +21,10 @@ public static class ObjectNames
     public static string DatabaseClaim(string run) => DatabaseInstance(run);
 
     public static string RestoreJob(string run) => Dns($"restore-{run}");
+    public static string HandOverJob(string run) => Dns($"hand-over-{run}");
+    /// <summary>One Job per after_restore step (1-based, as the run's steps are named).</summary>
+    public static string AfterRestoreJob(string run, int step) => Dns($"after-restore-{step}-{run}");
+    public static string MaskingSecret(string run) => Dns($"masking-{run}");
     public static string SyncMediaJob(string run) => Dns($"sync-media-{run}");
     public static string ListBackupsJob(string run) => Dns($"list-backups-{run}");
 

@@ -63,4 +63,13 @@ public static class Components
     public const string Restore = "restore";
     public const string SyncMedia = "sync-media";
     public const string ListBackups = "list-backups";
+    /// <summary>The Job that checks a restored instance's settings are durable and checkpoints it.</summary>
+    public const string HandOver = "hand-over";
+    /// <summary>A Job running one after_restore step against the new instance.</summary>
+    public const string AfterRestore = "after-restore";
+    /// <summary>The Secret carrying a masking profile (and its key) to the restore Job; removed when the restore ends.</summary>
+    public const string Masking = "masking";
+
+    /// <summary>The Jobs that work on one database instance: they carry its run label and go with it.</summary>
+    public static readonly IReadOnlyList<string> InstanceJobs = [Restore, HandOver, AfterRestore];
 }

@@ -16,7 +16,8 @@ public static class StartManifests
     /// its restore, the media, then the switch (the Service `database` selecting the new instance)
     /// and the stack.
     /// </summary>
-    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(ClusterTarget t, string run, string imageTag, string backupPathInPod, bool dbOnly)
+    /// <param name="masked">the target has a masking profile: its Secret (a placeholder here) and the restore Job's mount of it.</param>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(ClusterTarget t, string run, string imageTag, string backupPathInPod, bool dbOnly, bool masked = false)
     {
         var list = new List<IKubernetesObject<V1ObjectMeta>>
         {
@@ -25,8 +26,9 @@ public static class StartManifests
             DatabaseManifests.Claim(t, run),
             DatabaseManifests.StatefulSet(t, run),
             DatabaseManifests.Service(t, run),
-            WorkerJobs.Restore(t, run, backupPathInPod),
         };
+        if (masked) list.Add(MaskingManifests.Secret(t, run, MaskingManifests.Placeholder));
+        list.Add(WorkerJobs.Restore(t, run, backupPathInPod, masked));
         if (t.HasStack || !dbOnly) list.Add(MediaManifests.Claim(t, run));
         if (!dbOnly) list.Add(WorkerJobs.SyncMedia(t, run));
         list.Add(DatabaseManifests.AccessService(t, run, run));

@@ -17,7 +17,7 @@ namespace Replica.Kubernetes.Parts;
 public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesPlatformOptions options)
 {
     /// <summary>What carries an instance's run label and goes with it: the instance and the Jobs of the run that made it.</summary>
-    private static readonly string[] RunComponents = [Components.Database, Components.Restore, Components.SyncMedia];
+    private static readonly string[] RunComponents = [Components.Database, .. Components.InstanceJobs, Components.SyncMedia];
 
     /// <summary>What a replica from before per-run instances called its one instance (its StatefulSet was named `database`).</summary>
     public const string Legacy = TargetReconciler.LegacyInstance;
@@ -68,6 +68,7 @@ public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesP
         var database = $"{ReplicaLabels.Select(t.Name, Components.Database)},{run}";
         await delete.DeleteServicesAsync(database, ct);
         await delete.DeleteSecretsAsync(database, ct); // a replica from before per-run instances kept the Secret with the instance
+        await delete.DeleteSecretsAsync($"{ReplicaLabels.Select(t.Name, Components.Masking)},{run}", ct); // left by a restore that was interrupted
         await delete.DeleteClaimsAsync(database, ct);
         if ((await ListAsync(ct)).Count == 0) await new DatabaseAccess(k, t).RemoveAsync(log, ct);
     }
@@ -82,7 +83,10 @@ public sealed class DatabaseInstance(IKubernetes k, ClusterTarget t, KubernetesP
         return (running, password is null ? null : Endpoint(password));
     }
 
-    private string PodsOf(string instance) => $"{ReplicaLabels.Select(t.Name, Components.Database)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(instance)}";
+    private string PodsOf(string instance) => PodsOf(t, instance);
+
+    /// <summary>The pods of one instance.</summary>
+    public static string PodsOf(ClusterTarget t, string instance) => $"{ReplicaLabels.Select(t.Name, Components.Database)},{ReplicaLabels.Run}={ReplicaLabels.RunValue(instance)}";
 
     private DatabaseEndpoint Endpoint(string password) =>
         new(t.DatabaseServiceDns, ClusterTarget.DatabasePort, t.DatabaseName, ClusterTarget.DatabaseUser, password);

@@ -8,9 +8,10 @@ namespace Replica.Kubernetes.Waiting;
 /// <summary>Waits until a pod of a workload is Ready, failing as soon as one is visibly stuck.</summary>
 public static class WorkloadReady
 {
+    /// <param name="counts">which pods count (a restart waits for the new pod, not the old one that is still Ready); default all.</param>
     /// <exception cref="Replica.Core.Workflows.ReplicaStepException">a pod is stuck or the timeout passed; the pod's log and events are logged first.</exception>
     public static async Task WaitAsync(IKubernetes k, string ns, string podSelector, string what, TimeSpan timeout,
-        TimeSpan unboundGrace, Action<LogLevel, string> log, Action<string>? progress, CancellationToken ct)
+        TimeSpan unboundGrace, Action<LogLevel, string> log, Action<string>? progress, CancellationToken ct, Func<V1Pod, bool>? counts = null)
     {
         var wait = new ChangeWait();
         await using var pods = new ObjectWatch<V1Pod>(WatchedKinds.Pods(k, ns), podSelector, wait.Changed, ct);
@@ -21,7 +22,7 @@ public static class WorkloadReady
         var creation = new CreationFailures(unboundGrace);
         try
         {
-            await wait.UntilAsync(() => Check(pods, sets, events, pending, creation, unboundGrace), () => pods.Failure ?? sets.Failure ?? events.Failure, timeout, what, progress, ct);
+            await wait.UntilAsync(() => Check(pods, sets, events, pending, creation, unboundGrace, counts ?? (_ => true)), () => pods.Failure ?? sets.Failure ?? events.Failure, timeout, what, progress, ct);
         }
         catch (WaitFailedException e)
         {
@@ -30,11 +31,11 @@ public static class WorkloadReady
     }
 
     private static WaitCheck Check(ObjectWatch<V1Pod> pods, ObjectWatch<V1StatefulSet> sets, ObjectWatch<Corev1Event> events,
-        Dictionary<string, DateTimeOffset> pending, CreationFailures creation, TimeSpan grace)
+        Dictionary<string, DateTimeOffset> pending, CreationFailures creation, TimeSpan grace, Func<V1Pod, bool> counts)
     {
         if (!pods.Listed || !sets.Listed || !events.Listed) return new WaitCheck.Waiting("listing pods, their StatefulSet and its events");
         var now = DateTimeOffset.UtcNow;
-        var current = pods.Objects.Where(p => p.Metadata.DeletionTimestamp is null).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+        var current = pods.Objects.Where(p => p.Metadata.DeletionTimestamp is null && counts(p)).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
         foreach (var set in sets.Objects.Where(s => s.Metadata.DeletionTimestamp is null))
         {
             var hasPod = current.Any(p => p.Metadata.OwnerReferences?.Any(o => o.Uid == set.Metadata.Uid) == true);

@@ -17,19 +17,19 @@ public sealed class JobLogFollower : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
 
-    public JobLogFollower(IKubernetes k, string ns, string job, Action<string> line, Action<WorkerProgress> progress, CancellationToken ct)
+    public JobLogFollower(IKubernetes k, string ns, string job, string container, Action<string> line, Action<WorkerProgress> progress, CancellationToken ct)
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _loop = Task.Run(() => RunAsync(k, ns, job, line, progress, _stop.Token));
+        _loop = Task.Run(() => RunAsync(k, ns, job, container, line, progress, _stop.Token));
     }
 
-    private static async Task RunAsync(IKubernetes k, string ns, string job, Action<string> line, Action<WorkerProgress> progress, CancellationToken ct)
+    private static async Task RunAsync(IKubernetes k, string ns, string job, string container, Action<string> line, Action<WorkerProgress> progress, CancellationToken ct)
     {
         try
         {
             var pod = await FirstStartedPodAsync(k, ns, job, ct);
             if (pod is null) return;
-            using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, follow: true, cancellationToken: ct);
+            using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: container, follow: true, cancellationToken: ct);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(ct) is { } text)
             {

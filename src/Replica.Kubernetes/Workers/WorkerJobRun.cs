@@ -25,7 +25,7 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
         string? pod;
         try
         {
-            await using var follower = new JobLogFollower(k, ns, name, line => log(LogLevel.Info, $"{what}: {line}"), p =>
+            await using var follower = new JobLogFollower(k, ns, name, job.Spec.Template.Spec.Containers[0].Name, line => log(LogLevel.Info, $"{what}: {line}"), p =>
             {
                 progress?.Invoke(p);
                 log(LogLevel.Debug, $"{what}: {Describe(p)}");
@@ -42,7 +42,7 @@ public sealed class WorkerJobRun(IKubernetes k, string ns, TimeSpan unboundGrace
             throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} failed: {e.Message.TrimEnd('.')}{(said is null ? "" : $"; the worker said: {said.TrimEnd('.')}")}{fix}; the pod's log and events are in the run log.", e);
         }
         if (pod is null) throw new ReplicaStepException($"The {what} Job {name} in namespace {ns} completed but its pod is gone, so its summary cannot be read.");
-        using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: WorkerJobs.Container, cancellationToken: ct);
+        using var stream = await k.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: job.Spec.Template.Spec.Containers[0].Name, cancellationToken: ct);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(ct);
     }

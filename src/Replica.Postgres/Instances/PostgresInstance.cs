@@ -100,7 +100,8 @@ public sealed class PostgresInstance
     {
         if (IsRunning) return;
         if (UnixAccount.IsRoot) await DataDirectoryAccess.CheckParentsAsync(DataDirectory, _tool.Account, ct).ConfigureAwait(false);
-        var options = $"-p {_options.Port}" + (bulkLoad ? " " + ServerSettings.BulkLoadArguments : "");
+        var options = $"-p {_options.Port}" + (bulkLoad ? " " + ServerSettings.BulkLoadArguments : "")
+            + (_options.CommandLineSettings is { Count: > 0 } given ? " " + ServerSettings.Arguments(given) : "");
         // pg_ctl's own wait (-w) looks every 100 ms; replica looks every 10 ms (see WaitUntilReadyAsync).
         await _tool.RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-W", "-o", options, "start"],
             $"start the instance in {DataDirectory} on port {_options.Port} (see {LogFile})", ct).ConfigureAwait(false);

@@ -22,6 +22,12 @@ public sealed record PostgresInstanceOptions(string DataDirectory, int Port, str
     /// </summary>
     public string? PasswordFileDirectory { get; init; }
 
+    /// <summary>
+    /// Settings given on the server's command line at every start (`-c name=value`, after the bulk-load ones, so they
+    /// win), as a container's `postgres -c …` arguments give them: for this run of the server only, never written to a file.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? CommandLineSettings { get; init; }
+
     /// <summary>Seconds to wait for the server to start or stop.</summary>
     public int StartTimeoutSeconds { get; init; } = 120;
 

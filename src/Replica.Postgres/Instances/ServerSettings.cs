@@ -1,7 +1,11 @@
 namespace Replica.Postgres.Instances;
 
-/// <summary>The server settings replica writes; bulk-load ones trade crash safety for speed on an instance nobody else uses yet.</summary>
-internal static class ServerSettings
+/// <summary>
+/// The server settings replica writes; bulk-load ones trade crash safety for speed on an instance nobody else uses yet.
+/// Public so that every platform starts its bulk-load server with this one list (the kubernetes platform gives it as the
+/// database container's `postgres -c …` arguments).
+/// </summary>
+public static class ServerSettings
 {
     public const string FileName = "replica.conf";
 
@@ -37,5 +41,14 @@ internal static class ServerSettings
         ["wal_buffers"] = "64MB",
     };
 
-    public static string BulkLoadArguments => string.Join(' ', BulkLoad.Select(s => $"-c {s.Key}={s.Value}"));
+    public static string BulkLoadArguments => Arguments(BulkLoad);
+
+    /// <summary>`-c name=value …` for pg_ctl -o (which hands it to a shell); values with other characters than these are single-quoted.</summary>
+    public static string Arguments(IEnumerable<KeyValuePair<string, string>> settings) =>
+        string.Join(' ', settings.Select(s => $"-c {s.Key}={Quote(s.Value)}"));
+
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '/' or ':')
+            ? value
+            : "'" + value.Replace("'", "'\\''") + "'";
 }

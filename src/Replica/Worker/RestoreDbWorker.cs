@@ -5,7 +5,7 @@ using Replica.Postgres.Restore;
 namespace Replica.Cli.Worker;
 
 /// <summary>
-/// `replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--json]`:
+/// `replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--masking-profile-file F] [--json]`:
 /// the restore engine as a plain command (Kubernetes Job, benchmark). The password comes as libpq
 /// tools take it, never from the command line: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
 /// </summary>
@@ -13,7 +13,7 @@ public static class RestoreDbWorker
 {
     public static async Task<int> RunAsync(WorkerArgs args, WorkerSignals signals)
     {
-        args.RejectUnknown("backup", "host", "port", "user", "database", "owner", "jobs", "json", "pg-bin");
+        args.RejectUnknown("backup", "host", "port", "user", "database", "owner", "jobs", "json", "pg-bin", "masking-profile-file");
         // Empty: the connection looks in PGPASSFILE or ~/.pgpass per database, and else sends none (trust, peer).
         var password = Environment.GetEnvironmentVariable("PGPASSWORD") ?? "";
         var options = new RestoreOptions(args.Required("backup"), args.Required("host"), args.Int("port", 5432), args.Required("user"), password)
@@ -28,6 +28,16 @@ public static class RestoreDbWorker
         {
             output.Stop($"the backup file {options.BackupPath} does not exist; pass an existing file with --backup.");
             return 2;
+        }
+        if (args.Optional("masking-profile-file") is { } profileFile)
+        {
+            // The gate before anything is loaded: the plan cannot read a backup that only the cluster can mount.
+            try { options = options with { Masking = await MaskingGate.CheckAsync(profileFile, options, output, signals.Token) }; }
+            catch (MaskingGate.RefusedException e)
+            {
+                output.Stop(e.Message);
+                return 2;
+            }
         }
 
         // Progress and messages go to stderr so that --json keeps stdout machine-readable.
@@ -59,7 +69,8 @@ public static class RestoreDbWorker
             d.Tables.Select(t => new RestoreDbSummary.Table(t.Table, t.ExpectedRows, t.LoadedRows, t.Bytes)).ToList())).ToList(),
         r.TableCount, r.LoadedRows, r.CompressedBytes, r.UncompressedBytes,
         new RestoreDbSummary.Phases(Math.Round(r.Seconds.Schema, 3), Math.Round(r.Seconds.Data, 3), Math.Round(r.Seconds.IndexesAndConstraints, 3)),
-        Math.Round(r.TotalSeconds, 3));
+        Math.Round(r.TotalSeconds, 3),
+        r.Masked.Count == 0 ? null : r.Masked.Select(m => new MaskedColumn(m.Database, m.Table, m.Column, m.Transformer, m.Values, m.Verified)).ToList());
 
     private static string SummaryText(RestoreDbSummary r)
     {
@@ -71,6 +82,7 @@ public static class RestoreDbWorker
             text.AppendLine($"  database {d.Name}: {d.Tables.Count} tables, {d.Tables.Sum(t => t.LoadedRows)} rows");
             foreach (var t in d.Tables) text.AppendLine($"    {t.Name}: {t.LoadedRows} rows (dump carried {t.ExpectedRows})");
         }
+        foreach (var m in r.Masked ?? []) text.AppendLine($"  masked {m.Values} values of {m.Database}.{m.Table}.{m.Column} with {m.Transformer}{(m.Verified ? "; none of the source's values is left in it" : "")}");
         text.Append(r.Verified ? "verified: every database exists and every table holds the rows its dump carried" : "NOT verified");
         return text.ToString();
     }

@@ -13,6 +13,8 @@ public static class WorkerCommands
                 ["sync-media", .. var rest] => await SyncMediaWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 ["restore-db", .. var rest] => await RestoreDbWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 ["list-backups", .. var rest] => await ListBackupsWorker.RunAsync(WorkerArgs.Parse(rest), signals.Token),
+                ["hand-over", .. var rest] => await HandOverWorker.RunAsync(WorkerArgs.Parse(rest), signals),
+                ["run-sql", .. var rest] => await RunSqlWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 _ => Usage(),
             };
         }
@@ -33,9 +35,11 @@ public static class WorkerCommands
     {
         Console.Error.WriteLine("""
             usage: replica worker sync-media --source SRC --dest DST [--checksum] [--parallel N] [--json]
-                   replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--json]
+                   replica worker restore-db --backup FILE --host H --port P --user U [--database NAME --owner ROLE] [--jobs N] [--masking-profile-file F] [--json]
                    replica worker list-backups --root DIR [--json]
-            The password of restore-db comes as libpq tools take it: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
+                   replica worker hand-over --host H --port P --user U [--json]
+                   replica worker run-sql --host H --port P --user U --database DB --sql=SQL [--json]
+            The password of restore-db, hand-over and run-sql comes as libpq tools take it: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
             """);
         return 2;
     }

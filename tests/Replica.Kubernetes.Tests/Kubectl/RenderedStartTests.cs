@@ -49,6 +49,14 @@ public sealed class RenderedStartTests : IAsyncLifetime
         _s.DatabaseGate.SetResult();
 
         await _kubectl.SucceedsAsync(null, "-n", Ns, "wait", "--for=condition=complete", $"job/{restore}", "--timeout=180s");
+
+        // The stack waits until the instance runs durable; the hand-over the header prints, sent with kubectl, makes it so.
+        var t = ClusterTarget.From(_s.Config, _s.Config.Target("staging"), "replica:simulation");
+        var handOver = StartRender.HandOverCommand(t, Run);
+        Assert.Contains(handOver, Rendered());
+        var patch = k8s.KubernetesJson.Serialize(DatabaseManifests.HandOverPatch(t));
+        await _kubectl.SucceedsAsync(null, "-n", Ns, "patch", "statefulset", ObjectNames.DatabaseInstance(Run), "--type=json", "-p", patch);
+        await Eventually.True(() => Task.FromResult(_s.Databases.Count == 2), "the database pod restarted durable");
         await _kubectl.SucceedsAsync(null, "-n", Ns, "wait", "--for=condition=complete", $"job/{ObjectNames.SyncMediaJob(Run)}", "--timeout=180s");
         await _kubectl.SucceedsAsync(null, "-n", Ns, "wait", "--for=condition=Ready", "pod", "-l", $"{ReplicaLabels.Component}={Components.Stack}", "--timeout=180s");
 
@@ -58,6 +66,8 @@ public sealed class RenderedStartTests : IAsyncLifetime
         await using (var db = new Npgsql.NpgsqlConnection(_s.Databases.Last().ConnectionString("frag")))
         {
             await db.OpenAsync();
+            await using (var fsync = new Npgsql.NpgsqlCommand("show fsync", db))
+                Assert.Equal("on", await fsync.ExecuteScalarAsync());
             await using var count = new Npgsql.NpgsqlCommand("select count(*) from information_schema.tables where table_schema = 'public'", db);
             Assert.True((long)(await count.ExecuteScalarAsync())! > 0, "the restore Job restored no table");
         }

@@ -156,6 +156,13 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Containers of this image run but never become Ready.</summary>
     public void NeverReady(string image) => Rules.NeverReady(image);
 
+    /// <summary>
+    /// Declares that an image (by prefix: repository, any tag) has a shell and the PostgreSQL client tools, as a
+    /// Debian-based application image does: its containers' `sh -c COMMAND` run on this machine with the container's
+    /// environment (addresses rewritten), instead of failing as commands the simulation cannot run.
+    /// </summary>
+    public void RunShell(string imagePrefix) => Rules.RunShell(imagePrefix);
+
     /// <summary>PVCs of this storage class stay Pending with a ProvisioningFailed event.</summary>
     public void FailStorageClass(string storageClass) => Rules.FailStorageClass(storageClass);
 

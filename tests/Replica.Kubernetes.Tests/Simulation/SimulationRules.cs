@@ -37,6 +37,12 @@ public sealed class SimulationRules
     public void CrashImage(string image, int exitCode, string log) => _crashing[image] = (exitCode, log);
     public (int ExitCode, string Log)? Crash(string image) => _crashing.TryGetValue(image, out var c) ? c : null;
 
+    private readonly ConcurrentDictionary<string, bool> _shellImages = new(StringComparer.Ordinal);
+
+    /// <summary>Containers of images starting so (repository, any tag) that run `sh -c COMMAND` run it on this machine.</summary>
+    public void RunShell(string imagePrefix) => _shellImages[imagePrefix] = true;
+    public bool RunsShell(string image) => _shellImages.Keys.Any(p => image.StartsWith(p, StringComparison.Ordinal));
+
     public void NeverReady(string image) => _neverReady[image] = true;
     public bool IsNeverReady(string image) => _neverReady.ContainsKey(image);
 

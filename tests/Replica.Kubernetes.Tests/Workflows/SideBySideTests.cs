@@ -47,8 +47,8 @@ public sealed class SideBySideTests : IAsyncLifetime
         var patch = writes.Single(x => Is(x, "PATCH", "services", ObjectNames.Database)).i;
         var oldGone = writes.First(x => Is(x, "DELETE", "statefulsets.apps", ObjectNames.DatabaseInstance(first.RunId))).i;
         var trail = string.Join("\n", writes.Select(w => w.r.ToString()));
-        Assert.True(jobs.Count == 3, trail); // list-backups, restore, sync-media
-        Assert.True(jobs[2] < patch && patch < oldGone, trail);
+        Assert.True(jobs.Count == 4, trail); // list-backups, restore, hand-over, sync-media
+        Assert.True(jobs[3] < patch && patch < oldGone, trail);
         Assert.DoesNotContain(writes, x => x.r.Method == "DELETE" && x.r.Resource is "services" or "secrets" && x.r.Name == ObjectNames.Database);
 
         Assert.Equal(ReplicaLabels.RunValue(second.RunId), await SelectedInstanceAsync());

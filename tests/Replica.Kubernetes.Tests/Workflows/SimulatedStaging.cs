@@ -46,6 +46,12 @@ public sealed class SimulatedStaging : IAsyncDisposable
     /// <summary>When set, database pods wait for it before their server starts (the pod stays not Ready).</summary>
     public TaskCompletionSource? DatabaseGate { get; set; }
 
+    /// <summary>
+    /// Settings the database image's own configuration adds for a pod (as a postgresql.conf baked into an image would),
+    /// below the container's command line; null: none, as the official image.
+    /// </summary>
+    public Func<SimulatedPod, IReadOnlyDictionary<string, string>?>? DatabaseImageSettings { get; set; }
+
     /// <summary>The PostgreSQL servers started for database pods, newest last.</summary>
     public List<PostgresInstance> Databases { get; } = new();
 
@@ -59,7 +65,10 @@ public sealed class SimulatedStaging : IAsyncDisposable
         Client = cluster.CreateClient();
     }
 
-    public static async Task<SimulatedStaging> StartAsync(string? extraTargets = null)
+    /// <param name="extraTargets">more targets (YAML under `targets:`).</param>
+    /// <param name="staging">more keys of the staging target (YAML indented under it, e.g. after_restore).</param>
+    /// <param name="topLevel">more top-level sections (e.g. masking).</param>
+    public static async Task<SimulatedStaging> StartAsync(string? extraTargets = null, string? staging = null, string? topLevel = null)
     {
         var folder = Directory.CreateTempSubdirectory("replica-k8s-e2e-").FullName;
         // The database server runs as the postgres account when tests run as root: it must reach its folder.
@@ -70,7 +79,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
         RepoPaths.CopyTree(Path.Combine(RepoPaths.Samples, "media"), s.MediaBackup);
         cluster.MapNfs(NfsServer, "/exports/db-replica", s.DatabaseBackups);
         cluster.MapNfs(NfsServer, "/exports/media-replica", s.MediaBackup);
-        s.WriteConfig(extraTargets);
+        s.WriteConfig(extraTargets, staging, topLevel);
         await s.SeedProductionAsync();
         // Production's namespace is read-only for replica, as under the Role of docs/kubernetes.md: a write would get 403.
         cluster.ReadOnlyNamespace(ProductionNamespace);
@@ -80,8 +89,9 @@ public sealed class SimulatedStaging : IAsyncDisposable
         return s;
     }
 
-    public void WriteConfig(string? extraTargets = null)
+    public void WriteConfig(string? extraTargets = null, string? staging = null, string? topLevel = null)
     {
+        static string Indent(string? yaml, int spaces) => yaml is null ? "" : string.Join('\n', yaml.Trim('\n').Split('\n').Select(l => new string(' ', spaces) + l));
         var path = Path.Combine(Folder, "replica.yaml");
         File.WriteAllText(path, $$"""
             state_dir: state
@@ -100,11 +110,13 @@ public sealed class SimulatedStaging : IAsyncDisposable
                   image: {{StackImage}}
                   port: 8080
                   ready_path: /healthz
+            {{Indent(staging, 4)}}
               production:
                 protected: true
                 platform: kubernetes
                 kubernetes: { context: simulation, namespace: {{ProductionNamespace}} }
             {{extraTargets ?? ""}}
+            {{Indent(topLevel, 0)}}
             """);
         Config = Replica.Cli.Modules.LoadConfig(path);
         Store = new RunStore(Config.StateDirectory);
@@ -183,7 +195,7 @@ public sealed class SimulatedStaging : IAsyncDisposable
         {
             if (DatabaseGate is { } gate) await gate.Task.WaitAsync(ct);
             // As the image does: a fresh volume gets a new server, a restarted pod finds its data.
-            var instance = await SimulatedPostgres.StartServerAsync(pod, ct);
+            var instance = await SimulatedPostgres.StartServerAsync(pod, ct, DatabaseImageSettings?.Invoke(pod));
             lock (Databases) Databases.Add(instance);
             pod.Serve("127.0.0.1", instance.Port);
             return new Stopper(async () => await instance.StopAsync(CancellationToken.None));

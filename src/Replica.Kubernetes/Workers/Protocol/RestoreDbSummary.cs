@@ -1,6 +1,9 @@
 namespace Replica.Kubernetes.Workers.Protocol;
 
-/// <summary>What `replica worker restore-db --json` prints on stdout when the restore is done and verified.</summary>
+/// <summary>
+/// What `replica worker restore-db --json` prints on stdout when the restore is done and verified; with a masking
+/// profile, <see cref="Masked"/> says how many values of each masked column were masked and whether the check found none of the source's left.
+/// </summary>
 public sealed record RestoreDbSummary(
     string Backup,
     string Flavour,
@@ -12,7 +15,8 @@ public sealed record RestoreDbSummary(
     long CompressedBytes,
     long UncompressedBytes,
     RestoreDbSummary.Phases Seconds,
-    double TotalSeconds)
+    double TotalSeconds,
+    IReadOnlyList<MaskedColumn>? Masked = null)
 {
     public sealed record Database(string Name, bool Exists, IReadOnlyList<Table> Tables);
 

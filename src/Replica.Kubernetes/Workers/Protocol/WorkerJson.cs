@@ -16,4 +16,7 @@ namespace Replica.Kubernetes.Workers.Protocol;
 [JsonSerializable(typeof(RestoreDbSummary))]
 [JsonSerializable(typeof(SyncMediaSummary))]
 [JsonSerializable(typeof(BackupListingDocument))]
+[JsonSerializable(typeof(HandOverSummary))]
+[JsonSerializable(typeof(MaskingProfileDocument))]
+[JsonSerializable(typeof(RunSqlSummary))]
 public sealed partial class WorkerJson : JsonSerializerContext;

@@ -59,6 +59,9 @@ public sealed class MaskingProfile
 
     internal ReadOnlySpan<byte> Key => _key;
 
+    /// <summary>A copy of the key, for handing the profile to a restore worker through a secret store (a Kubernetes Secret); never print it.</summary>
+    public byte[] ExportKey() => _key.ToArray();
+
     /// <summary>Test-only: "schema.table.column" names whose transformer is skipped (values pass unchanged), to prove the verification catches a leak.</summary>
     internal IReadOnlySet<string> BypassForTests { get; init; } = new HashSet<string>();
 

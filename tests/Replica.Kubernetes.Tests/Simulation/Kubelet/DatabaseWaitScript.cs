@@ -29,11 +29,40 @@ public static class DatabaseWaitScript
             await Task.Delay(step, stop);
             plan = replan();
         }
+        while (true)
+        {
+            // A Service's address is stable on a cluster while the pods behind it come and go; here each pod's server
+            // has a port of its own, so when the Service comes to lead elsewhere (a restarted pod), the script starts
+            // again against the new address, as if it had kept talking to the same Service.
+            using var moved = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var address = Address(plan);
+            var script = RunScriptAsync(plan, log, grace, moved.Token);
+            LaunchPlan? next = null;
+            while (!script.IsCompleted && next is null)
+            {
+                await Task.WhenAny(script, Task.Delay(step, stop));
+                if (script.IsCompleted || stop.IsCancellationRequested) break;
+                var now = replan();
+                if (IPAddress.TryParse(now.Environment.GetValueOrDefault("PGHOST"), out _) && Address(now) != address) next = now;
+            }
+            if (next is null) return await script;
+            log.Append($"simulation: the Service now leads to {Address(next)}; the script starts again there");
+            await moved.CancelAsync();
+            await script;
+            plan = next;
+        }
+    }
+
+    private static string? Address(LaunchPlan plan) =>
+        plan.Environment.TryGetValue("PGHOST", out var host) ? $"{host}:{plan.Environment.GetValueOrDefault("PGPORT")}" : null;
+
+    private static Task<int> RunScriptAsync(LaunchPlan plan, ContainerLog log, Func<TimeSpan> grace, CancellationToken stop)
+    {
         var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = Path.GetTempPath() };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(plan.Command[2]);
         foreach (var (name, value) in plan.Environment) start.Environment[name] = value;
         start.Environment["PATH"] = $"{PostgresTools}:{Environment.GetEnvironmentVariable("PATH")}";
-        return await WorkerProcess.RunAsync(start, log, grace, stop);
+        return WorkerProcess.RunAsync(start, log, grace, stop);
     }
 }

@@ -92,6 +92,11 @@ public sealed partial class PodRun
             await RunAsync(state, neverReady, spec, stop);
             return await WorkerProcess.RunAsync(_ctx.ReplicaDll(), plan, log, () => Grace, stop);
         }
+        if (_ctx.Rules.RunsShell(state.Image) && ShellCommand.Matches(plan.Command))
+        {
+            await RunAsync(state, neverReady, spec, stop);
+            return await ShellCommand.RunAsync(plan, log, () => Grace, stop);
+        }
         if (_restartPolicy != "Always")
         {
             await RunAsync(state, neverReady: true, spec, stop);

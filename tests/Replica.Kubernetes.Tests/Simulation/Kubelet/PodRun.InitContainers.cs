@@ -75,6 +75,8 @@ public sealed partial class PodRun
             return await WorkerProcess.RunAsync(_ctx.ReplicaDll(), plan, log, () => Grace, stop);
         if (DatabaseWaitScript.Matches(plan.Command))
             return await DatabaseWaitScript.RunAsync(replan, log, () => Grace, Step, stop);
+        if (FileSystemFlush.Matches(plan.Command))
+            return await FileSystemFlush.RunAsync(plan, log, () => Grace, stop);
         log.Append($"simulation: init container \"{state.Name}\" ({state.Image}) cannot be run here and counts as completed; it asked for: "
                    + (plan.Command.Count == 0 ? "(the image's default entrypoint)" : string.Join(' ', plan.Command)));
         await Task.Delay(Step, stop);
