@@ -128,7 +128,7 @@ public sealed class KubernetesPlatform : IPlatform
                 if (masking is not null)
                 {
                     // The key reaches the worker only through this Secret; it goes as soon as the restore has ended.
-                    var document = JsonSerializer.Serialize(MaskingProfiles.Document(masking), WorkerJson.Default.MaskingProfileDocument);
+                    var document = JsonSerializer.Serialize(MaskingProfiles.Document(Replica.Postgres.Restore.Masking.MaskingProfile.From(masking)), WorkerJson.Default.MaskingProfileDocument);
                     run.Info($"masking profile {masking.Name}: handed to the restore Job in Secret {ObjectNames.MaskingSecret(instance)}, checked against the backup's schema before anything is loaded");
                     await K.CoreV1.CreateNamespacedSecretAsync(MaskingManifests.Secret(T, instance, document), T.Namespace, cancellationToken: run.Cancellation);
                 }

@@ -1,4 +1,5 @@
 using Replica.Kubernetes.Workers.Protocol;
+using Replica.Dumps.Masking;
 using Replica.Postgres.Restore.Masking;
 
 namespace Replica.Kubernetes.Workers;

@@ -39,7 +39,7 @@ public static class MaskingGate
         DumpSchema schema;
         try { schema = await DumpSchemaReader.ReadAsync(options.BackupPath, options.Database ?? "postgres", options.BinDirectory, ct); }
         catch (RestoreException e) { throw new RefusedException(e.Message); }
-        var plan = MaskingPlan.For(profile, schema, Path.GetFileName(options.BackupPath));
+        var plan = MaskingPlans.For(profile, schema, Path.GetFileName(options.BackupPath));
         if (plan.Refused) throw new RefusedException(plan.Refusal!);
         foreach (var m in plan.Masked)
             output.Message($"masking {m.Database}.{m.Table}.{m.Column} ({m.Type}) with {m.Transformer}");

@@ -46,7 +46,7 @@ public sealed class MaskingTests : IAsyncLifetime
         var target = _s.Config.Target("staging");
         var run = new RunContext(_s.Config, target, runId, progress, CancellationToken.None);
         var platform = _s.Platform();
-        var backups = await platform.ListBackupsAsync(target, _s.Config.Source.DatabaseBackups, CancellationToken.None);
+        var backups = (await platform.ListBackupsAsync(target, _s.Config.Source.DatabaseBackups, false, CancellationToken.None)).Backups!;
         await platform.CreateDatabaseAsync(run, runId);
         return (run, backups.First(b => b.Name == "backup-2026-11-24T02:04:07Z-dumpall.sql.gz"));
     }
