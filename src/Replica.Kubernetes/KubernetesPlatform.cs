@@ -92,7 +92,7 @@ public sealed class KubernetesPlatform : IPlatform
     /// <summary>The backups live on the cluster, which plan does not read; the restore Job checks the profile against the dump as it reads it.</summary>
     public Task<MaskingCheck> CheckMaskingAsync(TargetConfig target, MaskingProfileSpec profile, Backup backup, CancellationToken ct) =>
         Task.FromResult(new MaskingCheck(null,
-            $"not checked by plan: backup {backup.Name} is on the cluster's volume, which plan does not read; the restore Job checks the profile against each table as it reads the dump and fails before that table's rows are loaded"));
+            $"not checked by plan: backup {backup.Name} is on the cluster's volume, which plan does not read; the restore Job checks the profile against the backup's schema before it loads anything and fails the run if a column is missing or personal data is uncovered"));
 
     public Task<bool> MediaVolumeExistsAsync(TargetConfig target, CancellationToken ct) =>
         ApiFailures.OutsideRunAsync(T.Namespace, () => new MediaVolume(K, T, _options).ExistsAsync(ct));
