@@ -1,4 +1,5 @@
 using Replica.Postgres.Instances;
+using Replica.Dumps.Masking;
 using Replica.Postgres.Restore.Masking;
 
 /// <summary>

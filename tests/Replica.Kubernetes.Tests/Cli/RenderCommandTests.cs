@@ -49,7 +49,8 @@ public sealed class RenderCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_context_the_kubeconfig_lacks_is_refused_naming_it()
     {
-        var (exit, output, error) = await ReplicaCli.RunWithAsync(_s, "some-other-cluster", null, "render", "start", "staging", "--config", _s.Config.ConfigPath);
+        // render needs only production's tag (read through the kubeconfig's current context here); plan needs the target's cluster.
+        var (exit, output, error) = await ReplicaCli.RunWithAsync(_s, "some-other-cluster", null, "plan", "start", "staging", "--config", _s.Config.ConfigPath);
         Assert.Equal(2, exit);
         Assert.Empty(output);
         Assert.Contains("context 'simulation'", error);
