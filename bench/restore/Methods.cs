@@ -161,12 +161,18 @@ internal static class Methods
 
     /// <summary>
     /// What the Kubernetes platform does: the database pod's server runs with the bulk-load settings on its
-    /// command line (the instance here is created the same way), the restore Job runs `replica worker
-    /// restore-db` as its own process over TCP, then the hand-over restarts the server with the durable
-    /// settings after a syncfs of its data (the pod's init container) and takes a CHECKPOINT.
+    /// command line (the instance here is created the same way) and its `flush-while-loading` container runs
+    /// `replica worker flush-data` on the data volume, the restore Job runs `replica worker restore-db` as its
+    /// own process over TCP, then the hand-over stops the flushing container (SIGTERM, as the pod's replacement
+    /// sends it), restarts the server with the durable settings after a syncfs of its data (the new pod's init
+    /// container) and takes a CHECKPOINT.
     /// </summary>
     private static async Task WorkerAsync(PostgresInstance pg, BenchOptions o, string backup)
     {
+        var flush = Process.Start(new ProcessStartInfo(ReplicaExecutable(), ["worker", "flush-data", "--path", pg.DataDirectory, "--json"])
+            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var flushOut = flush.StandardOutput.ReadToEndAsync();
+        var flushErr = flush.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         var psi = new ProcessStartInfo(ReplicaExecutable(),
             ["worker", "restore-db", "--backup", backup, "--host", "127.0.0.1", "--port", pg.Port.ToString(), "--user", "postgres", "--jobs", o.Jobs.ToString(), "--json"])
@@ -182,9 +188,19 @@ internal static class Methods
         if (!summary.RootElement.EnumerateObject().Any(p => p.NameEquals("verified") && p.Value.ValueKind == System.Text.Json.JsonValueKind.True))
             throw new InvalidOperationException($"replica worker restore-db printed no verified summary: {await stdout}");
         var restored = clock.Elapsed.TotalSeconds;
+        if (kill(flush.Id, SigTerm) != 0) throw new InvalidOperationException("cannot send SIGTERM to replica worker flush-data");
+        await flush.WaitForExitAsync();
+        if (flush.ExitCode != 0) throw new InvalidOperationException($"replica worker flush-data failed ({flush.ExitCode}): {await flushErr}");
+        using (var flushed = System.Text.Json.JsonDocument.Parse(await flushOut))
+            if (flushed.RootElement.GetProperty("flushes").GetInt32() < 1) throw new InvalidOperationException($"replica worker flush-data did not flush: {await flushOut}");
         await pg.UseDurableSettingsAsync(CancellationToken.None);
-        Console.Error.WriteLine($"bench:   worker process {restored:0.00} s, pod-style hand-over {clock.Elapsed.TotalSeconds - restored:0.00} s");
+        var engine = summary.RootElement.GetProperty("total_seconds").GetDouble();
+        var phases = summary.RootElement.GetProperty("seconds");
+        Console.Error.WriteLine($"bench:   worker process {restored:0.00} s (engine {engine:0.00} s: schema {phases.GetProperty("schema").GetDouble():0.00}, data {phases.GetProperty("data").GetDouble():0.00}, indexes and constraints {phases.GetProperty("indexes_and_constraints").GetDouble():0.00}), pod-style hand-over {clock.Elapsed.TotalSeconds - restored:0.00} s");
     }
+
+    private const int SigTerm = 15;
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)] private static extern int kill(int pid, int signal);
 
     /// <summary>The published executable that ./replica builds (the image ships the same self-contained publish).</summary>
     private static string ReplicaExecutable()

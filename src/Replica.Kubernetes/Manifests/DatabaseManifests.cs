@@ -100,6 +100,7 @@ public static class DatabaseManifests
                         FailureThreshold = 3,
                     },
                 },
+                .. (server == DatabaseServer.BulkLoad ? [FlushWhileLoading(t)] : Array.Empty<V1Container>()),
             ],
             Volumes =
             [
@@ -139,13 +140,37 @@ public static class DatabaseManifests
     public const string FlushContainer = "flush-data";
 
     /// <summary>
+    /// Beside the bulk-load server: `replica worker flush-data` flushes the data volume's file system every quarter
+    /// second (the same loop the local platform runs beside its bulk-load server), so the disk writes while the
+    /// restore loads and indexes and the hand-over's <see cref="FlushData"/> finds little left. The hand-over removes it.
+    /// </summary>
+    public static V1Container FlushWhileLoading(ClusterTarget t) => new()
+    {
+        Name = FlushWhileLoadingContainer,
+        Image = t.ReplicaImage,
+        ImagePullPolicy = "IfNotPresent",
+        Command = ["replica"],
+        Args = ["worker", "flush-data", "--path", DataMount, "--json"],
+        VolumeMounts =
+        [
+            new V1VolumeMount { Name = "data", MountPath = DataMount, ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
+        ],
+        SecurityContext = RestrictedPods.Container(readOnlyRoot: true),
+    };
+
+    public const string FlushWhileLoadingContainer = "flush-while-loading";
+
+    /// <summary>
     /// The hand-over as one JSON patch of the StatefulSet (what the platform sends, and what `render start` tells a
-    /// kubectl user to send): the server's arguments go (the image's default `postgres`, durable settings) and the
-    /// flush runs first. The StatefulSet controller then replaces the pod, on the same claim.
+    /// kubectl user to send): the server's arguments and the flushing container beside it go (the image's default
+    /// `postgres`, durable settings) and a last flush runs first. The StatefulSet controller then replaces the pod, on the same claim.
     /// </summary>
     public static IReadOnlyList<object> HandOverPatch(ClusterTarget t) =>
     [
         new { op = "test", path = "/spec/template/spec/containers/0/name", value = Container },
+        new { op = "test", path = "/spec/template/spec/containers/1/name", value = FlushWhileLoadingContainer },
+        new { op = "remove", path = "/spec/template/spec/containers/1" },
         new { op = "remove", path = "/spec/template/spec/containers/0/args" },
         new { op = "add", path = "/spec/template/spec/initContainers", value = new[] { FlushData(t) } },
     ];

@@ -15,6 +15,7 @@ public static class WorkerCommands
                 ["list-backups", .. var rest] => await ListBackupsWorker.RunAsync(WorkerArgs.Parse(rest), signals.Token),
                 ["hand-over", .. var rest] => await HandOverWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 ["run-sql", .. var rest] => await RunSqlWorker.RunAsync(WorkerArgs.Parse(rest), signals),
+                ["flush-data", .. var rest] => await FlushDataWorker.RunAsync(WorkerArgs.Parse(rest), signals),
                 _ => Usage(),
             };
         }
@@ -39,6 +40,7 @@ public static class WorkerCommands
                    replica worker list-backups --root DIR [--json]
                    replica worker hand-over --host H --port P --user U [--json]
                    replica worker run-sql --host H --port P --user U --database DB --sql=SQL [--json]
+                   replica worker flush-data --path DIR [--json]   (until SIGTERM: syncfs of DIR's file system every quarter second)
             The password of restore-db, hand-over and run-sql comes as libpq tools take it: PGPASSWORD, else PGPASSFILE or ~/.pgpass, else none.
             """);
         return 2;

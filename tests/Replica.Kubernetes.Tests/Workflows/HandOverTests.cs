@@ -38,6 +38,8 @@ public sealed class HandOverTests : IAsyncLifetime
     {
         Dictionary<string, string>? during = null;
         IList<string>? argsDuring = null;
+        List<string>? containersDuring = null;
+        string? flushingDuring = null;
         var progress = new CollectedProgress
         {
             OnLog = line =>
@@ -49,6 +51,11 @@ public sealed class HandOverTests : IAsyncLifetime
                 during = SettingsAsync(server).GetAwaiter().GetResult();
                 var sets = _s.Client.AppsV1.ListNamespacedStatefulSet(Ns, labelSelector: ReplicaLabels.Select("staging", Components.Database));
                 argsDuring = sets.Items.Single().Spec.Template.Spec.Containers[0].Args;
+                containersDuring = sets.Items.Single().Spec.Template.Spec.Containers.Select(c => c.Name).ToList();
+                var pod = _s.Client.CoreV1.ListNamespacedPod(Ns, labelSelector: ReplicaLabels.Select("staging", Components.Database)).Items
+                    .Single(p => p.Metadata.Name.StartsWith(sets.Items.Single().Metadata.Name, StringComparison.Ordinal));
+                using var log = _s.Client.CoreV1.ReadNamespacedPodLog(pod.Metadata.Name, Ns, container: DatabaseManifests.FlushWhileLoadingContainer);
+                flushingDuring = new StreamReader(log).ReadToEnd();
             },
         };
         var result = await _s.Workflows.StartAsync(new StartRequest("staging"), progress, CancellationToken.None);
@@ -61,6 +68,9 @@ public sealed class HandOverTests : IAsyncLifetime
         Assert.Equal("off", during["synchronous_commit"]);
         // The same list as a local bulk-load instance, as the server's arguments.
         Assert.Equal(["postgres", .. ServerSettings.BulkLoad.SelectMany(s => new[] { "-c", $"{s.Key}={s.Value}" })], argsDuring!);
+        // Beside it, a container flushes the data volume while the restore loads (replica worker flush-data, run for real).
+        Assert.Equal([DatabaseManifests.Container, DatabaseManifests.FlushWhileLoadingContainer], containersDuring!);
+        Assert.Contains("replica worker flush-data: flushing the file system of ", flushingDuring);
 
         // The server the stack uses now: a new one on the same volume, with durable settings.
         Assert.Equal(2, _s.Databases.Count);
@@ -80,6 +90,7 @@ public sealed class HandOverTests : IAsyncLifetime
 
         var set = await _s.Client.AppsV1.ReadNamespacedStatefulSetAsync(ObjectNames.DatabaseInstance(result.RunId), Ns);
         Assert.Null(set.Spec.Template.Spec.Containers[0].Args);
+        Assert.Equal([DatabaseManifests.Container], set.Spec.Template.Spec.Containers.Select(c => c.Name));
         var flush = Assert.Single(set.Spec.Template.Spec.InitContainers);
         Assert.Equal(["sync", "-f", DatabaseManifests.DataMount], flush.Command);
         Assert.Equal(false, flush.SecurityContext.AllowPrivilegeEscalation);

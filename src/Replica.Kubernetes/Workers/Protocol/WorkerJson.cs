@@ -19,4 +19,5 @@ namespace Replica.Kubernetes.Workers.Protocol;
 [JsonSerializable(typeof(HandOverSummary))]
 [JsonSerializable(typeof(MaskingProfileDocument))]
 [JsonSerializable(typeof(RunSqlSummary))]
+[JsonSerializable(typeof(FlushDataSummary))]
 public sealed partial class WorkerJson : JsonSerializerContext;
