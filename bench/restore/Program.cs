@@ -20,7 +20,9 @@ var methods = Methods.All(opts, backups).Where(m => opts.Masking ? Methods.InMas
 var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
 for (int round = 1; round <= opts.Rounds; round++)
 {
-    foreach (var m in methods)
+    // Every other round runs the methods in reverse order, so that none always runs after the same one
+    // (each leaves the disk busy deleting its instance); an even number of rounds balances the order.
+    foreach (var m in round % 2 == 1 ? methods : Enumerable.Reverse(methods))
     {
         var seconds = await m.RunAsync(opts, backups);
         times[m.Name].Add(seconds);
