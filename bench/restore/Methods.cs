@@ -164,17 +164,21 @@ internal static class Methods
     /// <summary>
     /// What the Kubernetes platform does: the database pod's server runs with the bulk-load settings on its
     /// command line (the instance here is created the same way) and its `flush-while-loading` container runs
-    /// `replica worker flush-data` on the data volume, the restore Job runs `replica worker restore-db` as its
+    /// `replica worker flush-data` on the data volume (both from the pod's start, untimed), the restore Job runs `replica worker restore-db` as its
     /// own process over TCP, then the hand-over stops the flushing container (SIGTERM, as the pod's replacement
     /// sends it), restarts the server with the durable settings after a syncfs of its data (the new pod's init
     /// container) and takes a CHECKPOINT.
     /// </summary>
     private static async Task WorkerAsync(PostgresInstance pg, BenchOptions o, string backup)
     {
+        // The pod's flushing container starts with the pod, before the restore Job: started (and running) untimed here too.
         var children = ChildrenCpuSeconds();
         var flush = Process.Start(new ProcessStartInfo(ReplicaExecutable(), ["worker", "flush-data", "--path", pg.DataDirectory, "--json"])
             { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
         var flushOut = flush.StandardOutput.ReadToEndAsync();
+        var started = await flush.StandardError.ReadLineAsync();
+        if (started?.Contains("flushing the file system of", StringComparison.Ordinal) != true)
+            throw new InvalidOperationException($"replica worker flush-data did not start: {started}");
         var flushErr = flush.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         var psi = new ProcessStartInfo(ReplicaExecutable(),
