@@ -39,12 +39,15 @@ public sealed class PageTests : IAsyncLifetime
     [Fact]
     public async Task The_page_lists_the_schedules_and_each_target_s_next_refresh()
     {
-        var config = _box.Write("""
+        // Daily, half a day away: with catch_up_minutes 60, a fixed time would be caught up (fired at the server's
+        // start) whenever the test ran within the hour after it, and the schedule's last fire would not be "never".
+        var at = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddHours(12), TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+        var config = _box.Write($$"""
             schedules:
               nightly-staging:
                 target: staging
                 workflow: start
-                cron: "30 2 * * *"
+                cron: "{{at.Minute}} {{at.Hour}} * * *"
                 time_zone: Europe/London
                 options: { max_age_hours: 6 }
                 catch_up_minutes: 60
