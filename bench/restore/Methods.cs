@@ -199,7 +199,7 @@ internal static class Methods
         await flush.WaitForExitAsync();
         if (flush.ExitCode != 0) throw new InvalidOperationException($"replica worker flush-data failed ({flush.ExitCode}): {await flushErr}");
         using (var flushed = System.Text.Json.JsonDocument.Parse(await flushOut))
-            if (flushed.RootElement.GetProperty("flushes").GetInt32() < 1) throw new InvalidOperationException($"replica worker flush-data did not flush: {await flushOut}");
+            if (flushed.RootElement.GetProperty("failures").GetInt32() > 0) throw new InvalidOperationException($"replica worker flush-data failed to flush: {await flushOut}");
         await pg.UseDurableSettingsAsync(CancellationToken.None);
         var engine = summary.RootElement.GetProperty("total_seconds").GetDouble();
         var workersCpu = ChildrenCpuSeconds() - children;
