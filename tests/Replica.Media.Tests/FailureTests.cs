@@ -14,6 +14,9 @@ public sealed class FailureTests : IDisposable
             ? throw new Xunit.Sdk.XunitException("This test needs root under CI=true (it runs the worker as another account and checks owners); run it as root, as .ci/run does.")
             : false);
 
+    private static void RequireRoot(string why) =>
+        Assert.True(Environment.IsPrivilegedProcess, $"This test needs root: it {why}. Run the tests as root (as .ci/run does).");
+
     /// <summary>As root, runs the worker as nobody (root reads anything); otherwise in-process.</summary>
     private async Task<(bool Failed, string Message)> SyncAsUnprivileged()
     {
@@ -79,28 +82,17 @@ public sealed class FailureTests : IDisposable
     {
         _tree.File("owned/file", "x");
         _tree.Symlink("owned/link", "file");
-        if (IsRoot)
-        {
-            TestTree.Run("chown", "-h", "1234:5678", Path.Combine(_tree.Source, "owned/file"), Path.Combine(_tree.Source, "owned/link"));
-            TestTree.Run("chown", "2345:6789", Path.Combine(_tree.Source, "owned"));
-        }
+        RequireRoot("gives files other owners");
+        TestTree.Run("chown", "-h", "1234:5678", Path.Combine(_tree.Source, "owned/file"), Path.Combine(_tree.Source, "owned/link"));
+        TestTree.Run("chown", "2345:6789", Path.Combine(_tree.Source, "owned"));
 
         await _tree.SyncAsync();
 
         var dst = TreeSnapshot.Take(_tree.Destination);
-        if (IsRoot)
-        {
-            Assert.Equal((1234u, 5678u), (dst["owned/file"].Uid, dst["owned/file"].Gid));
-            Assert.Equal((1234u, 5678u), (dst["owned/link"].Uid, dst["owned/link"].Gid));
-            Assert.Equal((2345u, 6789u), (dst["owned"].Uid, dst["owned"].Gid));
-            Assert.Empty(TreeSnapshot.MirrorDifferences(_tree.Source, _tree.Destination));
-        }
-        else
-        {
-            // Without privileges owners cannot be given away: the default leaves them alone.
-            Assert.False(new SyncOptions().PreserveOwner);
-            Assert.All(dst.Values, e => Assert.Equal(dst["."].Uid, e.Uid));
-        }
+        Assert.Equal((1234u, 5678u), (dst["owned/file"].Uid, dst["owned/file"].Gid));
+        Assert.Equal((1234u, 5678u), (dst["owned/link"].Uid, dst["owned/link"].Gid));
+        Assert.Equal((2345u, 6789u), (dst["owned"].Uid, dst["owned"].Gid));
+        Assert.Empty(TreeSnapshot.MirrorDifferences(_tree.Source, _tree.Destination));
     }
 
     [Fact]
@@ -109,11 +101,7 @@ public sealed class FailureTests : IDisposable
         _tree.File("file", "x");
         await _tree.SyncAsync();
         var before = TreeSnapshot.Take(_tree.Destination)["file"];
-        if (!IsRoot)
-        {
-            Assert.Equal(1, (await _tree.SyncAsync()).FilesUnchanged);
-            return;
-        }
+        RequireRoot("gives a file another owner");
         TestTree.Run("chown", "4321:8765", Path.Combine(_tree.Source, "file"));
 
         var summary = await _tree.SyncAsync();

@@ -233,11 +233,8 @@ public class RefreshSafetyTests
         ReplicaProcess.RunAsync(t.Root, "wipe", "staging").GetAwaiter().GetResult();
     }
 
-    private static void RequireRoot(string why)
-    {
-        if (Environment.IsPrivilegedProcess) return;
-        Assert.Fail($"This test needs root: it {why}. Run the tests as root (as .ci/run does).");
-    }
+    private static void RequireRoot(string why) =>
+        Assert.True(Environment.IsPrivilegedProcess, $"This test needs root: it {why}. Run the tests as root (as .ci/run does).");
 
     /// <summary>A copy of <paramref name="good"/> with a statement that cannot run in the middle of the SQL.</summary>
     private static void WriteDamaged(string good, string damaged)
